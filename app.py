@@ -1,0 +1,94 @@
+"""The application factory: load config, initialise extensions, register blueprints, commands and
+error handlers from the explicit lists below. No I/O, no scheduler, no migrations here."""
+
+import os
+import secrets
+from collections.abc import Mapping
+
+from flask import Flask
+
+from accounts import access, admin_views, auth_views, import_views, people_views, unit_views
+from accounts import cli as accounts_cli
+from accounts.settings import SETTING_SPECS as ACCOUNT_SETTINGS
+from config import load_config
+from core import assets, formatting, i18n, security
+from core import views as core_views
+from core.db import configure_engine
+from core.errors import register_error_handlers
+from core.extensions import babel, csrf, db, limiter, migrate
+from demo import cli as demo_cli
+from home import views as home_views
+from notices import views as notice_views
+
+BLUEPRINTS = (
+    core_views.bp,
+    auth_views.bp,
+    home_views.bp,
+    notice_views.bp,
+    unit_views.bp,
+    people_views.bp,
+    import_views.bp,
+    admin_views.bp,
+)
+
+COMMANDS = (
+    *accounts_cli.COMMANDS,
+    *demo_cli.COMMANDS,
+)
+
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS,)
+
+SETTING_SPECS = (*ACCOUNT_SETTINGS,)
+
+
+def create_app(config=None):
+    """Build the app. `config`: a config object, a mapping of overrides (applied on top of the
+    config named by YINGZHI_CONFIG, or TestingConfig when the mapping sets TESTING), or None."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None or isinstance(config, Mapping):
+        overrides = dict(config or {})
+        app.config.from_object(load_config("testing" if overrides.get("TESTING") else None))
+        app.config.update(overrides)
+    else:
+        app.config.from_object(config)
+    _fill_instance_defaults(app)
+    app.config["YINGZHI_OPENAPI_PATHS"] = OPENAPI_PATHS
+    app.config["YINGZHI_SETTING_SPECS"] = SETTING_SPECS
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    access.init_login(app)
+    security.init_security(app)
+    assets.init_assets(app)
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.context_processor(i18n.template_context)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for command in COMMANDS:
+        app.cli.add_command(command)
+    register_error_handlers(app)
+    access.register_access_handlers(app)
+    return app
+
+
+def _fill_instance_defaults(app):
+    """Single-machine defaults: the SQLite file and a generated secret key in the instance folder."""
+    if app.config.get("SQLALCHEMY_DATABASE_URI") and app.config.get("SECRET_KEY"):
+        return
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "yingzhi.db")
+    if not app.config.get("SECRET_KEY"):
+        key_file = os.path.join(app.instance_path, "secret_key")
+        if not os.path.exists(key_file):
+            with open(key_file, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.chmod(key_file, 0o600)
+        with open(key_file) as fh:
+            app.config["SECRET_KEY"] = fh.read().strip()

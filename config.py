@@ -1,0 +1,138 @@
+"""Configuration classes. Each reads the environment once, when it is instantiated by create_app."""
+
+import os
+from datetime import timedelta
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def normalise_database_url(url):
+    """postgres:// and postgresql:// use psycopg 3, the driver we install."""
+    if url and url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    """Defaults for every deployment; environment variables override them."""
+
+    NAME = "base"
+
+    def __init__(self):
+        self.YINGZHI_ENV = self.NAME
+        # Core
+        self.SECRET_KEY = _env("SECRET_KEY")
+        # None means "SQLite file in the instance folder", resolved by create_app.
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL"))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.YINGZHI_TIMEZONE = _env("YINGZHI_TIMEZONE", "Asia/Shanghai")
+        self.YINGZHI_DEMO = _env_bool("YINGZHI_DEMO", False)
+        self.MAX_CONTENT_LENGTH = _env_int("YINGZHI_MAX_UPLOAD_MB", 10) * 1024 * 1024
+        # Static URLs carry a content hash (core.assets), so browsers may keep the files a year.
+        self.SEND_FILE_MAX_AGE_DEFAULT = 31536000
+
+        # Language: Chinese by default, English selectable.
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = self.YINGZHI_TIMEZONE
+        self.YINGZHI_LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+        # Sessions: signed cookies plus a revocable login-session row.
+        self.SESSION_COOKIE_NAME = "yingzhi_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _env_bool("YINGZHI_SECURE_COOKIES", False)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("YINGZHI_SESSION_HOURS", 12))
+        self.YINGZHI_SESSION_IDLE_MINUTES = _env_int("YINGZHI_SESSION_IDLE_MINUTES", 120)
+        self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+        # CSRF tokens live as long as the session: an exam page open for an hour must still submit.
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.WTF_CSRF_SSL_STRICT = True
+
+        # Security headers
+        self.YINGZHI_FORCE_HTTPS = _env_bool("YINGZHI_FORCE_HTTPS", False)
+        self.YINGZHI_PROXY_COUNT = _env_int("YINGZHI_PROXY_COUNT", 0)
+
+        # Passwords and sign-in throttling
+        self.PASSWORD_HASH_METHOD = "scrypt"
+        self.PASSWORD_MIN_LENGTH = 8
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.RATELIMIT_STRATEGY = "fixed-window"
+        # Failed sign-ins per account: slowed after 5 in a minute, locked after 10 in 15 minutes.
+        self.LOGIN_ACCOUNT_LIMITS = _env("YINGZHI_LOGIN_ACCOUNT_LIMITS", "5 per minute;10 per 15 minutes")
+        # Failed sign-ins per address: generous, since a whole station may share one NAT address.
+        self.LOGIN_ADDRESS_LIMITS = _env("YINGZHI_LOGIN_ADDRESS_LIMITS", "60 per minute;300 per hour")
+
+        # Campaign defaults (admins can override some of these on the settings page)
+        self.STUDY_DAILY_TARGET_MINUTES = _env_int("YINGZHI_DAILY_STUDY_MINUTES", 120)
+        self.QUIZ_PASS_MARK_PERCENT = _env_int("YINGZHI_PASS_MARK_PERCENT", 60)
+        self.PEOPLE_IMPORT_MAX_ROWS = _env_int("YINGZHI_PEOPLE_IMPORT_MAX_ROWS", 20000)
+        self.USERS_PER_PAGE = 50
+
+
+class DevelopmentConfig(Config):
+    """Local single machine: SQLite in the instance folder, a secret key kept there too."""
+
+    NAME = "development"
+
+
+class TestingConfig(Config):
+    NAME = "testing"
+
+    def __init__(self):
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "testing-secret-key"
+        # Fast hashing: the suite creates hundreds of users.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+
+    def __init__(self):
+        super().__init__()
+        if not self.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if not self.SQLALCHEMY_DATABASE_URI:
+            raise RuntimeError("DATABASE_URL must be set in production")
+        self.DEBUG = False
+        self.SESSION_COOKIE_SECURE = _env_bool("YINGZHI_SECURE_COOKIES", True)
+        self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
+        # Limits must be shared between app servers, or each one counts separately.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    """Instantiate the config class named by `name` or YINGZHI_CONFIG (default development)."""
+    name = name or _env("YINGZHI_CONFIG", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"unknown YINGZHI_CONFIG {name!r}; use one of {', '.join(CONFIGS)}") from None

@@ -1,0 +1,92 @@
+"""Declarative base, column types shared by all models, and SQLite connection tuning."""
+
+import contextvars
+import sqlite3
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, registry
+
+# Constraint names are fixed from the first migration on, so SQLite batch migrations can alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Timezone-aware datetime stored as naive UTC, read back as aware UTC on every database.
+
+    SQLite has no time zones and PostgreSQL's timestamptz converts on the way out; storing naive
+    UTC in both and attaching UTC on load gives the same values everywhere.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column; use core.clock")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    # Every `Mapped[datetime]` is a UTCDateTime; dict and list columns are JSON.
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime(), dict: sa.JSON(), list: sa.JSON()},
+    )
+
+
+# How transactions outside a request begin: IMMEDIATE for CLI commands and jobs. The test suite
+# sets plain BEGIN for the test's own session, which only reads between requests.
+sqlite_begin_outside_requests = contextvars.ContextVar("sqlite_begin_outside_requests", default="BEGIN IMMEDIATE")
+
+
+def _sqlite_on_connect(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" hook below issue BEGIN itself (pysqlite's own handling defers it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection):
+    """Writers take SQLite's write lock at BEGIN; readers do not.
+
+    A deferred transaction that reads and then writes fails at once (SQLITE_BUSY, not retried by
+    busy_timeout) when another connection wrote in between. So every transaction that may write
+    (any request but GET/HEAD, and every CLI command, job and test) begins IMMEDIATE and waits its
+    turn, while GET requests read from their WAL snapshot without blocking anyone.
+    """
+    if not has_request_context():
+        connection.exec_driver_sql(sqlite_begin_outside_requests.get())
+    elif request.method in ("GET", "HEAD", "OPTIONS"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def configure_engine(engine):
+    """Install the SQLite hooks on an engine (no-op for other databases)."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)

@@ -1,0 +1,43 @@
+"""`flask seed-demo`: build the demo deployment, step by step, through the services."""
+
+import random
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from accounts.models import Unit
+from core import clock
+from core.extensions import db
+from demo.people import DEMO_PASSWORD, seed_people
+
+# Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
+STEPS = ()
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if the database already has data.")
+@with_appcontext
+def seed_demo_command(if_empty):
+    """Build a fictional city with people, and the demo accounts (password yingzhi2026)."""
+    if current_app.config["YINGZHI_ENV"] == "production":
+        raise click.ClickException("seed-demo refuses to run with the production configuration")
+    if db.session.scalar(sa.select(Unit.id).limit(1)) is not None:
+        if if_empty:
+            click.echo("database already has data; demo not seeded")
+            return
+        raise click.ClickException("the database already has data; seed-demo needs an empty database")
+    now = clock.now()
+    rng = random.Random(2026)
+    city = seed_people(now, rng)
+    db.session.commit()
+    click.echo(f"people: {len(city['officers'])} officers in {len(city['districts'])} districts")
+    for label, step in STEPS:
+        summary = step(now, rng, city)
+        db.session.commit()
+        click.echo(f"{label}: {summary}")
+    click.echo(f"demo accounts (password {DEMO_PASSWORD}): admin, supervisor, supervisor2, officer, officer2")
+
+
+COMMANDS = (seed_demo_command,)

@@ -1,0 +1,70 @@
+"""The navigation per role: endpoint names, labels, icons.
+
+An entry appears only once its endpoint exists, so each feature's links light up when its
+blueprint is registered. Officers get the first entries as a bottom tab bar on phones.
+"""
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.models import Role
+
+OFFICER, SUPERVISOR, ADMIN = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN
+MANAGERS = (SUPERVISOR, ADMIN)
+
+# (endpoint, label, icon, roles, tab): `tab` marks the officer's bottom-bar entries.
+NAV_ITEMS = (
+    ("home.index", _l("My study"), "home", (OFFICER,), True),
+    ("home.index", _l("Workbench"), "home", MANAGERS, False),
+    ("quiz.my_exams", _l("Tests"), "exam", (OFFICER, SUPERVISOR, ADMIN), True),
+    ("study.checkin", _l("Check-in"), "check", (OFFICER,), True),
+    ("study.readings", _l("Readings"), "book", (OFFICER,), False),
+    ("study.sessions", _l("Study sessions"), "people", (OFFICER,), False),
+    ("practice.index", _l("Practice"), "target", (OFFICER,), True),
+    ("reports.my_record", _l("My record"), "file", (OFFICER,), False),
+    ("quiz_manage.exams", _l("Test management"), "exam", MANAGERS, False),
+    ("study_manage.sessions", _l("Sessions and attendance"), "people", MANAGERS, False),
+    ("study_manage.checkins", _l("Study check-ins"), "check", MANAGERS, False),
+    ("study_manage.readings", _l("Required readings"), "book", MANAGERS, False),
+    ("study_manage.spotchecks", _l("Notes spot-checks"), "search", MANAGERS, False),
+    ("reports.board", _l("Progress board"), "chart", MANAGERS, False),
+    ("reports.bulletins", _l("Bulletins"), "megaphone", MANAGERS, False),
+    ("bank.index", _l("Question bank"), "database", MANAGERS, False),
+    ("people.index", _l("People"), "user", MANAGERS, False),
+    ("units.index", _l("Units"), "tree", MANAGERS, False),
+    ("jobs.index", _l("Scheduled jobs"), "clock", (ADMIN,), False),
+    ("admin.settings", _l("Settings"), "gear", (ADMIN,), False),
+    ("admin.audit_log", _l("Audit log"), "shield", (ADMIN,), False),
+)
+
+
+def nav_context():
+    """Template context: the signed-in user's navigation entries (and which one is current)."""
+    if not current_user.is_authenticated:
+        return {}
+    functions = current_app.view_functions
+    blueprint = request.blueprint
+    items, tabs = [], []
+    for endpoint, label, icon, roles, tab in NAV_ITEMS:
+        if current_user.role not in roles or endpoint not in functions:
+            continue
+        entry = {
+            "endpoint": endpoint,
+            "label": label,
+            "icon": icon,
+            "current": request.endpoint == endpoint
+            or (endpoint != "home.index" and blueprint == endpoint.split(".")[0]),
+        }
+        items.append(entry)
+        if tab and current_user.role == OFFICER:
+            tabs.append(entry)
+    return {"nav_items": items, "nav_tabs": tabs + _notice_tab(items)}
+
+
+def _notice_tab(items):
+    if current_user.role != OFFICER or "notices.index" not in current_app.view_functions:
+        return []
+    return [
+        {"endpoint": "notices.index", "label": _l("Notices"), "icon": "bell", "current": request.blueprint == "notices"}
+    ]

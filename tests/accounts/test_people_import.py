@@ -1,0 +1,159 @@
+"""People import from real .xlsx and .csv files: good files import, bad rows are reported by row
+number and reason with nothing written, and the admin may choose to import only the valid rows."""
+
+import io
+
+import openpyxl
+import pytest
+
+from accounts.models import User
+from core.extensions import db
+
+HEADERS_ZH = ["警号", "姓名", "单位", "角色", "手机"]
+
+
+def xlsx(rows, headers=HEADERS_ZH, title_rows=()):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [*title_rows, headers, *rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, headers=HEADERS_ZH, encoding="utf-8"):
+    text = "\n".join(",".join(str(c) for c in row) for row in [headers, *rows]) + "\n"
+    return text.encode(encoding)
+
+
+GOOD_ROWS = [
+    ["320001", "赵一", "东区城关派出所", "干警", "13800000001"],
+    ["320002", "钱二", "东区公安分局/东区城关派出所", "", ""],
+    ["320003", "孙三", "东区人民法院", "单位管理员", "13800000003"],
+]
+
+
+def upload(client, data, filename):
+    return client.post(
+        "/admin/people/import/", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
+
+
+def confirm(client, response, mode):
+    import re
+
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+    return client.post("/admin/people/import/confirm", data={"token": token, "mode": mode})
+
+
+def count_people():
+    db.session.rollback()
+    return db.session.query(User).count()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: (xlsx(GOOD_ROWS), "people.xlsx"),
+        lambda: (csv_bytes(GOOD_ROWS), "people.csv"),
+        lambda: (b"\xef\xbb\xbf" + csv_bytes(GOOD_ROWS), "bom.csv"),
+        lambda: (csv_bytes(GOOD_ROWS, encoding="gbk"), "gbk.csv"),
+        lambda: (csv_bytes(GOOD_ROWS, headers=["username", "name", "unit", "role", "phone"]), "english.csv"),
+        lambda: (xlsx(GOOD_ROWS, title_rows=[["东区人员名单（2026年11月）"], []]), "title.xlsx"),
+    ],
+    ids=["xlsx", "utf8", "bom", "gbk", "english-headers", "title-rows-above"],
+)
+def test_a_good_file_imports_every_row(world, login_as, make):
+    data, filename = make()
+    client = login_as(world["admin"])
+    before = count_people()
+    report = upload(client, data, filename)
+    body = report.get_data(as_text=True)
+    assert report.status_code == 200 and "导入全部 3 人" in body
+    assert count_people() == before  # the dry run writes nothing
+    done = confirm(client, report, "all")
+    assert done.status_code == 200
+    assert count_people() == before + 3
+    zhao = db.session.query(User).filter_by(username="320001").one()
+    assert zhao.unit_id == world["east_station"].id and zhao.must_change_password
+    assert db.session.query(User).filter_by(username="320003").one().role.value == "supervisor"
+
+
+BAD_ROWS = [
+    ["320010", "好人", "东区城关派出所", "干警", ""],  # row 2: fine
+    ["", "无警号", "东区城关派出所", "干警", ""],  # row 3: missing number
+    ["320012", "", "东区城关派出所", "干警", ""],  # row 4: missing name
+    ["320013", "单位错", "不存在的单位", "干警", ""],  # row 5: unknown unit
+    ["off-east", "重号", "东区城关派出所", "干警", ""],  # row 6: number in use
+    ["320015", "同号甲", "东区城关派出所", "干警", ""],  # row 7: fine
+    ["320015", "同号乙", "东区城关派出所", "干警", ""],  # row 8: duplicate of row 7
+    ["320017", "角色错", "东区城关派出所", "局长", ""],  # row 9: unknown role
+    ["320018", "手机错", "东区城关派出所", "干警", "12345"],  # row 10: bad phone
+]
+
+
+def test_a_bad_file_reports_every_bad_row_and_writes_nothing(world, login_as):
+    client = login_as(world["admin"])
+    before = count_people()
+    report = upload(client, xlsx(BAD_ROWS), "bad.xlsx")
+    body = report.get_data(as_text=True)
+    for row, reason in [
+        (3, "缺少警号"),
+        (4, "缺少姓名"),
+        (5, "找不到单位"),
+        (6, "已被使用"),
+        (8, "与第 7 行重复"),
+        (9, "无法识别的角色"),
+        (10, "手机号码"),
+    ]:
+        assert f'data-label="行号">{row}</td>' in body, row
+        assert reason in body, reason
+    assert "导入全部" not in body  # importing everything is not offered
+    assert confirm(client, report, "all").status_code == 400
+    assert count_people() == before
+
+
+def test_the_admin_may_import_only_the_valid_rows(world, login_as):
+    client = login_as(world["admin"])
+    before = count_people()
+    report = upload(client, xlsx(BAD_ROWS), "bad.xlsx")
+    assert "仅导入 2 行正确数据" in report.get_data(as_text=True)
+    assert confirm(client, report, "valid").status_code == 200
+    assert count_people() == before + 2
+
+
+def test_a_supervisor_imports_only_into_their_own_district(world, login_as):
+    client = login_as(world["east_supervisor"])
+    report = upload(client, xlsx([["320030", "越界", "西区公安分局", "干警", ""]]), "x.xlsx")
+    assert "找不到单位" in report.get_data(as_text=True)
+
+
+def test_unreadable_files_get_a_clear_message(world, login_as):
+    client = login_as(world["admin"])
+    png = upload(client, b"\x89PNG\r\n\x1a\n" + b"0" * 100, "photo.xlsx")
+    assert "这不是表格文件" in png.get_data(as_text=True)
+    html = upload(client, b"<html><table><tr><td>1</td></tr></table></html>", "export.xls")
+    assert "网页" in html.get_data(as_text=True)
+    missing = upload(client, csv_bytes([["1", "2"]], headers=["警号", "姓名"]), "two.csv")
+    assert "缺少必需的列" in missing.get_data(as_text=True)
+
+
+def test_a_file_over_the_upload_limit_gets_413_in_chinese(world, login_as, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    client = login_as(world["admin"])
+    response = upload(client, b"0" * 5000, "big.csv")
+    assert response.status_code == 413 and "文件太大" in response.get_data(as_text=True)
+
+
+def test_cli_import_users_dry_run_and_import(world, runner, tmp_path):
+    good = tmp_path / "people.csv"
+    good.write_bytes(csv_bytes(GOOD_ROWS, encoding="gbk"))
+    result = runner.invoke(args=["import-users", str(good), "--dry-run"])
+    assert result.exit_code == 0 and "3 valid" in result.output
+    result = runner.invoke(args=["import-users", str(good)])
+    assert result.exit_code == 0 and "imported 3" in result.output
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(BAD_ROWS))
+    result = runner.invoke(args=["import-users", str(bad)])
+    assert result.exit_code != 0 and "row 3" in result.output

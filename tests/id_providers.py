@@ -1,0 +1,34 @@
+"""Ids for the route-walking access tests (tests/test_access_control.py).
+
+east_ids(world): for every URL argument name, an id of something that belongs to the east
+district (its units, people, and what they own). colleague_ids(world): the same, but owned by
+another officer of the east district than world["east_officer"]. Each feature adds its
+arguments here when it adds routes with new argument names.
+"""
+
+from core import clock
+from core.extensions import db
+from notices import services as notices
+from notices.models import Notice
+
+
+def _notice_for(user):
+    notices.notify([user.id], kind="test", title="Test notice", now=clock.now())
+    db.session.commit()
+    return db.session.query(Notice).filter_by(user_id=user.id).order_by(Notice.id.desc()).first().id
+
+
+def east_ids(world):
+    return {
+        "unit_id": world["east_station"].id,
+        "user_id": world["east_officer"].id,
+        "notice_id": _notice_for(world["east_officer"]),
+    }
+
+
+def colleague_ids(world):
+    return {
+        "unit_id": world["east_court"].id,
+        "user_id": world["east_officer2"].id,
+        "notice_id": _notice_for(world["east_officer2"]),
+    }
