@@ -8,17 +8,24 @@ from collections.abc import Mapping
 from flask import Flask
 
 from accounts import access, admin_views, auth_views, import_views, people_views, unit_views
+from accounts import audit as account_audit
 from accounts import cli as accounts_cli
+from accounts import models as account_models
 from accounts.settings import SETTING_SPECS as ACCOUNT_SETTINGS
 from config import load_config
-from core import assets, formatting, i18n, security
+from core import assets, formatting, i18n, security, settings, uploads
 from core import views as core_views
 from core.db import configure_engine
 from core.errors import register_error_handlers
 from core.extensions import babel, csrf, db, limiter, migrate
 from demo import cli as demo_cli
 from home import views as home_views
+from notices import models as notice_models
 from notices import views as notice_views
+from question_bank import models as bank_models
+
+# Every module that declares tables, so the schema and the migrations know them all.
+MODEL_MODULES = (settings, uploads, account_models, account_audit, notice_models, bank_models)
 
 BLUEPRINTS = (
     core_views.bp,
