@@ -78,6 +78,9 @@ def _schema(database_url):
         db.engine.dispose()
 
 
+_in_request_context = contextvars.ContextVar("in_request_context", default=False)
+
+
 class CsrfClient(FlaskClient):
     """A browser-like client.
 
@@ -90,9 +93,15 @@ class CsrfClient(FlaskClient):
     csrf = True
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(self._open, *args, **kwargs)
+        if _in_request_context.get():  # a redirect being followed: already in the request's context
+            return self._open(*args, **kwargs)
+        response = contextvars.Context().run(self._run_isolated, *args, **kwargs)
         _end_test_snapshot()
         return response
+
+    def _run_isolated(self, *args, **kwargs):
+        _in_request_context.set(True)
+        return self._open(*args, **kwargs)
 
     def _open(self, *args, **kwargs):
         method = (kwargs.get("method") or "GET").upper()
