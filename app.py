@@ -23,9 +23,12 @@ from home import views as home_views
 from notices import models as notice_models
 from notices import views as notice_views
 from question_bank import models as bank_models
+from scheduler import cli as scheduler_cli
+from scheduler import models as scheduler_models
+from scheduler import views as scheduler_views
 
 # Every module that declares tables, so the schema and the migrations know them all.
-MODEL_MODULES = (settings, uploads, account_models, account_audit, notice_models, bank_models)
+MODEL_MODULES = (settings, uploads, account_models, account_audit, notice_models, bank_models, scheduler_models)
 
 BLUEPRINTS = (
     core_views.bp,
@@ -36,11 +39,13 @@ BLUEPRINTS = (
     people_views.bp,
     import_views.bp,
     admin_views.bp,
+    scheduler_views.bp,
 )
 
 COMMANDS = (
     *accounts_cli.COMMANDS,
     *demo_cli.COMMANDS,
+    *scheduler_cli.COMMANDS,
 )
 
 OPENAPI_PATHS = (core_views.OPENAPI_PATHS,)

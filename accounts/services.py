@@ -6,6 +6,7 @@ not scope-limited. Every function raises a DomainError subclass with a Chinese m
 
 import re
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -211,3 +212,15 @@ def load_session_user(user_id: int, session_id: str) -> User | None:
             LoginSession.revoked_at.is_(None),
         )
     )
+
+
+def prune_login_sessions(now, older_than=timedelta(days=30)) -> int:
+    """Delete sign-in records that ended (or began) more than `older_than` ago; returns how many.
+
+    A session older than the absolute lifetime can no longer be used, so nothing live is lost.
+    """
+    cutoff = now - older_than
+    result = db.session.execute(
+        sa.delete(LoginSession).where(sa.or_(LoginSession.revoked_at < cutoff, LoginSession.created_at < cutoff))
+    )
+    return result.rowcount or 0

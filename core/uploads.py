@@ -44,3 +44,9 @@ def take_upload(token: str, owner_id: int, purpose: str, now) -> PendingUpload:
     if upload is None or upload.owner_id != owner_id or upload.purpose != purpose or upload.created_at < now - KEEP_FOR:
         raise NotFound(_l("The uploaded file has expired. Please upload it again."))
     return upload
+
+
+def prune_expired_uploads(now) -> int:
+    """Delete uploads older than KEEP_FOR; returns how many."""
+    result = db.session.execute(sa.delete(PendingUpload).where(PendingUpload.created_at < now - KEEP_FOR))
+    return result.rowcount or 0

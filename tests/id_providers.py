@@ -23,6 +23,7 @@ def east_ids(world):
         "unit_id": world["east_station"].id,
         "user_id": world["east_officer"].id,
         "notice_id": _notice_for(world["east_officer"]),
+        "job_name": "housekeeping",
     }
 
 
@@ -31,4 +32,5 @@ def colleague_ids(world):
         "unit_id": world["east_court"].id,
         "user_id": world["east_officer2"].id,
         "notice_id": _notice_for(world["east_officer2"]),
+        "job_name": "housekeeping",
     }

@@ -1,0 +1,125 @@
+"""The scheduler as processes: `flask scheduler` is the one runner (S4), the web app never runs
+jobs even under the reloader, and two scheduler processes started together still run each job
+once per slot (PostgreSQL)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from core.extensions import db
+from scheduler.models import JobRun
+
+ROOT = Path(__file__).resolve().parents[2]
+FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+
+
+def env_for(database_url, **extra):
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "process-test",
+            "YINGZHI_CONFIG": "development",
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+    )
+    return env
+
+
+def start(command, env):
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+    return process.stdout.read()
+
+
+def wait_for_runs(count, timeout=40):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        runs = db.session.scalars(sa.select(JobRun)).all()
+        if len(runs) >= count:
+            return runs
+        time.sleep(0.3)
+    return db.session.scalars(sa.select(JobRun)).all()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_flask_scheduler_catches_up_once_then_keeps_running(app, database_url):
+    """S4: `flask scheduler` starts one scheduler, which catches up the missed housekeeping slot."""
+    process = start([*FLASK, "scheduler"], env_for(database_url))
+    try:
+        runs = wait_for_runs(1)
+        time.sleep(1.5)
+        assert process.poll() is None, "the scheduler should keep running"
+    finally:
+        output = stop(process)
+    runs = db.session.scalars(sa.select(JobRun)).all()
+    assert [(r.job, r.trigger, r.outcome) for r in runs] == [("housekeeping", "catch-up", "ok")], output
+    assert runs[0].runner.endswith(f":{process.pid}")
+    assert "scheduler started" in output
+
+
+def test_the_development_server_with_reloader_has_exactly_one_scheduler(app, database_url):
+    """S4: bin/serve (what bin/demo runs) under Flask's reloader: web requests work, and job
+    history shows one runner only."""
+    port = free_port()
+    process = start(
+        ["bin/serve"],
+        env_for(database_url, FLASK=str(Path(sys.executable).with_name("flask")), PORT=str(port), FLASK_DEBUG="1"),
+    )
+    try:
+        deadline = time.monotonic() + 40
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status
+            except OSError:
+                time.sleep(0.3)
+        runs = wait_for_runs(1)
+        time.sleep(2)
+    finally:
+        output = stop(process)
+    assert status == 200, output
+    runs = db.session.scalars(sa.select(JobRun)).all()
+    assert len({r.runner for r in runs}) == 1 and len(runs) == 1, output
+
+
+def test_two_scheduler_processes_started_together_run_each_slot_once(app, database_url, is_postgres):
+    """Two schedulers against one PostgreSQL database: each job's slot is run and recorded once."""
+    if not is_postgres:
+        pytest.skip("multi-process locking is shown on PostgreSQL")
+    env = env_for(database_url)
+    first, second = start([*FLASK, "scheduler"], env), start([*FLASK, "scheduler"], env)
+    try:
+        wait_for_runs(1)
+        time.sleep(3)  # give the second process every chance to run it again
+    finally:
+        outputs = stop(first) + stop(second)
+    runs = db.session.scalars(sa.select(JobRun).where(JobRun.outcome == "ok")).all()
+    assert [(r.job, r.slot) for r in runs].count(("housekeeping", runs[0].slot)) == 1, outputs
+    assert len(runs) == 1, outputs
