@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts import services
+from accounts import units as units_module
 from accounts.access import supervisor_required
 from accounts.forms import (
     EmptyForm,
@@ -69,7 +70,7 @@ def index():
     page = db.paginate(
         query.order_by(Unit.path, User.username), per_page=current_app.config["USERS_PER_PAGE"], error_out=False
     )
-    return render_template("accounts/people.html", page=page, form=form)
+    return render_template("accounts/people.html", page=page, form=form, unit_labels=units_module.short_labels(units))
 
 
 def _person_form(person=None):

@@ -129,3 +129,9 @@ def in_tree_order(units_list) -> list:
         ordered.append(unit)
         stack.extend(sorted(children.get(unit.id, []), key=lambda u: (u.sort_order, u.id), reverse=True))
     return ordered
+
+
+def short_labels(units_list) -> dict:
+    """{unit id: 'parent / name'} for showing a unit among many ('第一检察部' alone is ambiguous)."""
+    names = {u.id: u.name for u in units_list}
+    return {u.id: f"{names[u.parent_id]} / {u.name}" if u.parent_id in names else u.name for u in units_list}

@@ -1,0 +1,65 @@
+"""O3: the gunicorn configuration loads, and with preload_app each worker uses database
+connections of its own, never one inherited from the master."""
+
+import json
+import os
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_gunicorn_config_loads_with_sync_workers_and_preload():
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "sync"
+    assert settings["preload_app"] is True
+    assert callable(settings["post_fork"])
+    assert settings["workers"] >= 1
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_each_worker_gets_fresh_database_connections_after_fork(app, database_url, is_postgres):
+    if not is_postgres:
+        pytest.skip("backend process ids are a PostgreSQL notion")
+    port = _free_port()
+    env = dict(
+        os.environ, DATABASE_URL=database_url, SECRET_KEY="o3", YINGZHI_BIND=f"127.0.0.1:{port}", YINGZHI_WORKERS="2"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.support.preload_app:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    seen = {}
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(seen) < 2:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_o3", timeout=2) as response:
+                    body = json.load(response)
+                    seen[body["worker"]] = body
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(15)
+    assert len(seen) == 2, server.stdout.read().decode()[-2000:]
+    backends = {body["backend"] for body in seen.values()}
+    master = next(iter(seen.values()))["master_backend"]
+    assert len(backends) == 2 and master not in backends
