@@ -23,6 +23,7 @@ from study.models import Reading, ReadingFile, ReadingProgress
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 MAX_PDF_BYTES = 10 * 1024 * 1024
+LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
 
 
 def clean_body(raw: str | None) -> str | None:
@@ -31,7 +32,7 @@ def clean_body(raw: str | None) -> str | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if "<" not in raw:
+    if not LOOKS_LIKE_HTML.search(raw):
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", raw.replace("\r\n", "\n")) if p.strip()]
         raw = "".join(f"<p>{escape(p)}</p>".replace("\n", "<br>") for p in paragraphs)
     return nh3.clean(
