@@ -242,3 +242,44 @@ def checkin_rate(actor: User, unit: Unit, day: date) -> tuple[int, int]:
         .where(CheckIn.day == day, CheckIn.user_id.in_(sa.select(people.c.id)))
     )
     return done, total
+
+
+def record_history(entries, now) -> int:
+    """Bulk-record past check-ins (the demo, or moving a paper register in): dicts with user_id,
+    day, minutes, method, notes, reading_ids, late and created_at. The same value rules as
+    save_checkin apply (minutes 1..1440, a known method, non-empty notes); the edit window does
+    not, since these are history. Days already checked in are skipped. Returns rows written."""
+    rows = []
+    for entry in entries:
+        minutes = int(entry["minutes"])
+        if not 1 <= minutes <= 1440 or not (entry.get("notes") or "").strip():
+            raise ValidationFailed(_l("Minutes must be between 1 and 1440."), field="minutes")
+        rows.append(
+            {
+                "user_id": entry["user_id"],
+                "day": entry["day"],
+                "minutes": minutes,
+                "method": StudyMethod(entry["method"]),
+                "notes": entry["notes"].strip(),
+                "reading_ids": list(entry.get("reading_ids") or []),
+                "late": bool(entry.get("late")),
+                "created_at": entry.get("created_at") or now,
+                "updated_at": entry.get("created_at") or now,
+            }
+        )
+    if not rows:
+        return 0
+    days = {(r["user_id"], r["day"]) for r in rows}
+    taken = set(
+        db.session.execute(
+            sa.select(CheckIn.user_id, CheckIn.day).where(
+                CheckIn.user_id.in_({u for u, _ in days}),
+                CheckIn.day >= min(d for _, d in days),
+                CheckIn.day <= max(d for _, d in days),
+            )
+        ).tuples()
+    )
+    fresh = [r for r in rows if (r["user_id"], r["day"]) not in taken]
+    if fresh:
+        db.session.execute(sa.insert(CheckIn), fresh)
+    return len(fresh)
