@@ -114,8 +114,11 @@ def seed_study(now, rng, city):
         for item in sample.items[:5]:
             failed = rng.random() < 0.2
             spotchecks.mark_item(
-                None, item, result="unqualified" if failed else "qualified",
-                comment="笔记过于简单，缺少结合工作的体会" if failed else "内容充实", now=now,
+                None,
+                item,
+                result="unqualified" if failed else "qualified",
+                comment="笔记过于简单，缺少结合工作的体会" if failed else "内容充实",
+                now=now,
             )
     issued = warnings.issue_warnings(now)
     return (
@@ -158,9 +161,15 @@ def _past_sessions(now, today, city, rng):
             day = clock.week_start(today) - timedelta(days=7 * (len(SESSION_PLAN) - week)) + timedelta(days=2)
             start = clock.local_datetime(day, time(15 + district_index, 0))
             session = sessions.schedule_session(
-                None, kind=kind, title=title, unit=district, starts_at=start, ends_at=start + timedelta(hours=2),
+                None,
+                kind=kind,
+                title=title,
+                unit=district,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
                 speaker=rng.choice(("政法委副书记", "分局政委", "检察长", "法院院长", "司法局局长")),
-                place=f"{district.name}三楼会议室", now=start - timedelta(days=5),
+                place=f"{district.name}三楼会议室",
+                now=start - timedelta(days=5),
             )
             sessions.settle_roster(session, start)
             expected = [row.user_id for row in sessions.attendance_table(session)[sessions.AttendanceStatus.PENDING]]
@@ -187,7 +196,10 @@ def _user(user_id):
 def _leave_for(session, user_ids, start, rng):
     for user_id in user_ids:
         request = leave.request_leave(
-            _user(user_id), session, rng.choice(("外出办案", "值班备勤", "参加上级培训", "病假")), start - timedelta(days=1)
+            _user(user_id),
+            session,
+            rng.choice(("外出办案", "值班备勤", "参加上级培训", "病假")),
+            start - timedelta(days=1),
         )
         leave.decide_leave(None, request, approve=rng.random() < 0.85, note=None, now=start - timedelta(hours=20))
 
@@ -196,8 +208,14 @@ def _session_today(now, city):
     """Starts in about a quarter of an hour, so its sign-in is open from the moment the demo runs."""
     start = (now + timedelta(minutes=15)).replace(second=0, microsecond=0)
     return sessions.schedule_session(
-        None, kind=SessionKind.CENTRALIZED, title="集中学习：习近平法治思想专题辅导", unit=city["districts"][0],
-        starts_at=start, ends_at=start + timedelta(hours=2), speaker="区委政法委副书记", place="区委政法委三楼会议室",
+        None,
+        kind=SessionKind.CENTRALIZED,
+        title="集中学习：习近平法治思想专题辅导",
+        unit=city["districts"][0],
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        speaker="区委政法委副书记",
+        place="区委政法委三楼会议室",
         now=now,
     )
 
@@ -205,8 +223,14 @@ def _session_today(now, city):
 def _leave_to_decide(now, today, city):
     start = clock.local_datetime(today + timedelta(days=2), time(15, 0))
     session = sessions.schedule_session(
-        None, kind=SessionKind.WARNING_EDUCATION, title="警示教育：身边案例剖析", unit=city["districts"][0],
-        starts_at=start, ends_at=start + timedelta(hours=2), place="区委党校报告厅", now=now,
+        None,
+        kind=SessionKind.WARNING_EDUCATION,
+        title="警示教育：身边案例剖析",
+        unit=city["districts"][0],
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="区委党校报告厅",
+        now=now,
     )
     officer2 = city["officers"][len(city["officers"]) // 3]
     leave.request_leave(officer2, session, "当天在市局参加业务培训，无法到场。", now)

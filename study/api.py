@@ -163,7 +163,11 @@ def signin(session_id):
     )
     db.session.commit()
     return jsonify(
-        {"status": row.status.value, "status_label": str(row.status.label), "signed_in_at": row.signed_in_at.isoformat()}
+        {
+            "status": row.status.value,
+            "status_label": str(row.status.label),
+            "signed_in_at": row.signed_in_at.isoformat(),
+        }
     )
 
 
@@ -207,7 +211,10 @@ def host_code(session_id):
 
 
 _ERRORS = {
-    "400": {"description": "Invalid input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "400": {
+        "description": "Invalid input",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
     "401": {"description": "Not signed in"},
     "403": {"description": "Not allowed (role, scope, or not your session)"},
     "404": {"description": "Not found"},
@@ -222,14 +229,18 @@ OPENAPI_PATHS = {
                 {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
             ],
-            "responses": {"200": {"description": '{"from", "to", "target", "checkins": [...], "study_minutes": {day: n}}'},
-                          **_ERRORS},
+            "responses": {
+                "200": {"description": '{"from", "to", "target", "checkins": [...], "study_minutes": {day: n}}'},
+                **_ERRORS,
+            },
         }
     },
     "/api/v1/checkins/{day}": {
         "put": {
             "summary": "Check in (or change today's check-in) for a day, YYYY-MM-DD",
-            "parameters": [{"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
+            "parameters": [
+                {"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}
+            ],
             "requestBody": {
                 "content": {
                     "application/json": {
@@ -262,7 +273,10 @@ OPENAPI_PATHS = {
             "requestBody": {
                 "content": {
                     "application/json": {
-                        "schema": {"type": "object", "properties": {"code": {"type": "string"}, "token": {"type": "string"}}}
+                        "schema": {
+                            "type": "object",
+                            "properties": {"code": {"type": "string"}, "token": {"type": "string"}},
+                        }
                     }
                 }
             },
@@ -276,7 +290,11 @@ OPENAPI_PATHS = {
             "requestBody": {
                 "content": {
                     "application/json": {
-                        "schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+                        "schema": {
+                            "type": "object",
+                            "required": ["reason"],
+                            "properties": {"reason": {"type": "string"}},
+                        }
                     }
                 }
             },

@@ -184,8 +184,14 @@ def month_calendar(user: User, year: int, month: int, today: date) -> dict:
             else:
                 level = "missed"
             week.append(
-                {"day": day, "in_month": day.month == month, "minutes": total, "checkin": checkins.get(day),
-                 "level": level, "today": day == today}
+                {
+                    "day": day,
+                    "in_month": day.month == month,
+                    "minutes": total,
+                    "checkin": checkins.get(day),
+                    "level": level,
+                    "today": day == today,
+                }
             )
             day += timedelta(days=1)
         weeks.append(week)

@@ -31,9 +31,7 @@ class CheckInForm(FlaskForm):
     minutes = IntegerField(
         _l("Minutes studied"), validators=[InputRequired(), NumberRange(min=1, max=1440)], default=120
     )
-    method = RadioField(
-        _l("How"), choices=[(m.value, m.label) for m in StudyMethod], default=StudyMethod.SELF.value
-    )
+    method = RadioField(_l("How"), choices=[(m.value, m.label) for m in StudyMethod], default=StudyMethod.SELF.value)
     readings = MultiCheckboxField(_l("Readings studied"), coerce=int, validate_choice=False)
     notes = TextAreaField(_l("Study notes"), validators=[DataRequired(), Length(max=5000)])
 

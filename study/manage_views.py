@@ -20,7 +20,6 @@ from question_bank.models import Category
 from study import checkins, leave, readings, sessions, spotchecks, warnings
 from study.forms import CheckInOverviewForm, DecideLeaveForm, ReadingForm, SessionForm, SpotCheckForm
 from study.models import LeaveRequest, LeaveStatus, Reading, SpotCheckItem, StudySession
-from study.views import parse_day
 
 bp = Blueprint("study_manage", __name__, url_prefix="/manage/study")
 PER_PAGE = 50
@@ -202,7 +201,9 @@ def checkins_overview():
     form.unit.choices = unit_choices(units)
     unit = _unit(form.unit.data) if form.unit.data else current_user.unit
     day = form.day.data if form.validate() and form.day.data else clock.today()
-    first, last = (clock.week_start(day), clock.week_start(day) + timedelta(days=6)) if form.period.data == "week" else (day, day)
+    first, last = (
+        (clock.week_start(day), clock.week_start(day) + timedelta(days=6)) if form.period.data == "week" else (day, day)
+    )
     page = db.paginate(
         checkins.audience(current_user, unit).order_by(Unit.path, User.username), per_page=PER_PAGE, error_out=False
     )
@@ -225,7 +226,9 @@ def _rate(unit, first, last):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(people))
     done = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(checkins.CheckIn.user_id))).where(
-            checkins.CheckIn.day >= first, checkins.CheckIn.day <= last, checkins.CheckIn.user_id.in_(sa.select(people.c.id))
+            checkins.CheckIn.day >= first,
+            checkins.CheckIn.day <= last,
+            checkins.CheckIn.user_id.in_(sa.select(people.c.id)),
         )
     )
     return done, total
@@ -363,9 +366,7 @@ def _spotcheck_form():
 @supervisor_required
 def spotchecks_index():
     page = db.paginate(spotchecks.spot_checks_for(current_user), per_page=20, error_out=False)
-    return render_template(
-        "study/manage/spotchecks.html", page=page, form=_spotcheck_form(), counts=spotchecks.counts
-    )
+    return render_template("study/manage/spotchecks.html", page=page, form=_spotcheck_form(), counts=spotchecks.counts)
 
 
 @bp.post("/spotchecks")

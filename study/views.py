@@ -168,7 +168,12 @@ def sessions_list():
     upcoming = sorted((s for s in mine if s.ends_at > now), key=lambda s: s.starts_at)
     past = [s for s in mine if s.ends_at <= now][:30]
     return render_template(
-        "study/sessions.html", upcoming=upcoming, past=past, rows=rows, leaves=leaves, now=now,
+        "study/sessions.html",
+        upcoming=upcoming,
+        past=past,
+        rows=rows,
+        leaves=leaves,
+        now=now,
         signin_open=lambda s: sessions.signin_open(s, now),
     )
 

@@ -62,9 +62,7 @@ def _low_study_candidates(now) -> list[tuple[int, str, dict]]:
     for (user_id, _day), minutes in daily_minutes(officers, monday, sunday).items():
         totals[user_id] += minutes
     return [
-        (user_id, week, {"minutes": totals[user_id], "week": week})
-        for user_id in officers
-        if totals[user_id] < floor
+        (user_id, week, {"minutes": totals[user_id], "week": week}) for user_id in officers if totals[user_id] < floor
     ]
 
 

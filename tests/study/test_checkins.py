@@ -35,8 +35,17 @@ def test_the_database_refuses_a_second_checkin_for_the_same_day(world, frozen_cl
     CheckInFactory(user=world["east_officer"])
     now = clock.now()
     db.session.add(
-        CheckIn(user_id=world["east_officer"].id, day=TODAY, minutes=10, method=StudyMethod.SELF,
-                reading_ids=[], notes="x", late=False, created_at=now, updated_at=now)
+        CheckIn(
+            user_id=world["east_officer"].id,
+            day=TODAY,
+            minutes=10,
+            method=StudyMethod.SELF,
+            reading_ids=[],
+            notes="x",
+            late=False,
+            created_at=now,
+            updated_at=now,
+        )
     )
     with pytest.raises(IntegrityError):
         db.session.flush()

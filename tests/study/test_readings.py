@@ -11,7 +11,10 @@ from tests.factories import UserFactory
 from tests.question_bank.factories import CategoryFactory
 from tests.study.factories import ReadingFactory
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def test_the_body_is_sanitised(world, login_as):
@@ -67,8 +70,13 @@ def test_supervisor_uploads_a_pdf_and_officers_in_scope_open_it(world, login_as)
 def test_a_file_that_is_not_a_pdf_is_refused(world, login_as):
     response = login_as(world["east_supervisor"]).post(
         "/manage/study/readings/new",
-        data={"title": "伪装的文件", "unit_id": str(world["east"].id), "category_id": "0", "body": "",
-              "pdf": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "a.pdf")},
+        data={
+            "title": "伪装的文件",
+            "unit_id": str(world["east"].id),
+            "category_id": "0",
+            "body": "",
+            "pdf": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "a.pdf"),
+        },
         content_type="multipart/form-data",
     )
     assert "附件必须是 PDF 文件" in response.get_data(as_text=True)

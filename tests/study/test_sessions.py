@@ -210,8 +210,13 @@ def test_the_expected_list_is_fixed_at_the_start(world, frozen_clock):
     assert set(statuses(session)) == {world["east_officer"].id}
     newcomer = UserFactory(unit=world["east_station"])
     account_services.update_user(
-        None, world["east_officer"], full_name=world["east_officer"].full_name, unit=world["west_police"],
-        role=world["east_officer"].role, phone=None, now=clock.now(),
+        None,
+        world["east_officer"],
+        full_name=world["east_officer"].full_name,
+        unit=world["west_police"],
+        role=world["east_officer"].role,
+        phone=None,
+        now=clock.now(),
     )
     db.session.commit()
     frozen_clock.set(session.ends_at)
@@ -244,8 +249,13 @@ def test_my_sessions_api_lists_my_status(world, login_as, frozen_clock):
 def test_supervisor_schedules_a_session_through_the_form(world, login_as, frozen_clock):
     supervisor = login_as(world["east_supervisor"])
     data = {
-        "kind": "party_lecture", "title": "专题党课：筑牢政治忠诚", "speaker": "李书记", "place": "大礼堂",
-        "unit_id": str(world["east"].id), "starts_at": "2026-11-25T14:30", "ends_at": "2026-11-25T16:30",
+        "kind": "party_lecture",
+        "title": "专题党课：筑牢政治忠诚",
+        "speaker": "李书记",
+        "place": "大礼堂",
+        "unit_id": str(world["east"].id),
+        "starts_at": "2026-11-25T14:30",
+        "ends_at": "2026-11-25T16:30",
     }
     bad = supervisor.post("/manage/study/sessions/new", data=data | {"ends_at": "2026-11-25T14:00"})
     assert "结束时间必须晚于开始时间" in bad.get_data(as_text=True)

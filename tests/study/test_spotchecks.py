@@ -31,8 +31,13 @@ def test_a_sample_is_drawn_only_from_the_scope(world, frozen_clock):
     east = [world["east_officer"], world["east_officer2"], UserFactory(unit=world["east_station"])]
     _week_of_checkins(frozen_clock, east + [world["west_officer"]])
     spot_check = spotchecks.draw_spot_check(
-        world["east_supervisor"], unit=world["east"], from_day=TODAY - timedelta(days=3), to_day=TODAY,
-        percent=50, rng=random.Random(1), now=clock.now(),
+        world["east_supervisor"],
+        unit=world["east"],
+        from_day=TODAY - timedelta(days=3),
+        to_day=TODAY,
+        percent=50,
+        rng=random.Random(1),
+        now=clock.now(),
     )
     db.session.commit()
     assert spot_check.population == 12 and len(spot_check.items) == 6
@@ -47,8 +52,12 @@ def test_a_sample_is_drawn_only_from_the_scope(world, frozen_clock):
         )
     with pytest.raises(ValidationFailed):
         spotchecks.draw_spot_check(
-            world["east_supervisor"], unit=world["east"], from_day=TODAY, to_day=TODAY - timedelta(days=1),
-            size=1, now=clock.now(),
+            world["east_supervisor"],
+            unit=world["east"],
+            from_day=TODAY,
+            to_day=TODAY - timedelta(days=1),
+            size=1,
+            now=clock.now(),
         )
     db.session.rollback()
 
@@ -69,7 +78,8 @@ def test_supervisor_draws_marks_and_the_officer_is_notified_of_a_failure(world, 
     assert "请写明不足之处" in supervisor.get(no_comment.headers["Location"]).get_data(as_text=True)
     for _ in range(2):
         supervisor.post(
-            f"/manage/study/spotchecks/samples/{item.id}", data={"result": "unqualified", "comment": "内容空泛，缺少体会"}
+            f"/manage/study/spotchecks/samples/{item.id}",
+            data={"result": "unqualified", "comment": "内容空泛，缺少体会"},
         )
     supervisor.post(f"/manage/study/spotchecks/samples/{spot_check.items[1].id}", data={"result": "qualified"})
     db.session.rollback()
@@ -86,13 +96,18 @@ def test_supervisor_draws_marks_and_the_officer_is_notified_of_a_failure(world, 
 
 def test_other_districts_cannot_see_or_mark(world, login_as, frozen_clock):
     _week_of_checkins(frozen_clock, [world["east_officer"]])
-    spot_check = spotchecks.draw_spot_check(None, unit=world["east"], from_day=TODAY, to_day=TODAY, size=1, now=clock.now())
+    spot_check = spotchecks.draw_spot_check(
+        None, unit=world["east"], from_day=TODAY, to_day=TODAY, size=1, now=clock.now()
+    )
     db.session.commit()
     west = login_as(world["west_supervisor"])
     assert west.get(f"/manage/study/spotchecks/{spot_check.id}").status_code == 403
-    assert west.post(
-        f"/manage/study/spotchecks/samples/{spot_check.items[0].id}", data={"result": "qualified"}
-    ).status_code == 403
+    assert (
+        west.post(
+            f"/manage/study/spotchecks/samples/{spot_check.items[0].id}", data={"result": "qualified"}
+        ).status_code
+        == 403
+    )
     assert spot_check.id and "东区" not in west.get("/manage/study/spotchecks").get_data(as_text=True)
 
 

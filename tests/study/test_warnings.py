@@ -30,7 +30,10 @@ def test_two_absences_in_a_row_warn_once(world, login_as, frozen_clock):
     _closed_session(world, start + timedelta(days=7), attend=[officer])
     frozen_clock.set(start + timedelta(days=8))
     warnings.issue_warnings(clock.now())
-    assert db.session.scalar(sa.select(sa.func.count(StudyWarning.id)).where(StudyWarning.kind == WarningKind.ABSENCES)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(StudyWarning.id)).where(StudyWarning.kind == WarningKind.ABSENCES))
+        == 0
+    )
     _closed_session(world, start + timedelta(days=14))
     _closed_session(world, start + timedelta(days=15))
     frozen_clock.set(start + timedelta(days=16))
@@ -44,7 +47,9 @@ def test_two_absences_in_a_row_warn_once(world, login_as, frozen_clock):
     assert render_title(notice) == "学习预警：您已连续 2 次缺席集中学习。"
     page = login_as(world["east_supervisor"]).get("/manage/study/warnings").get_data(as_text=True)
     assert officer.full_name in page and "连续缺席集中学习" in page
-    assert officer.full_name not in login_as(world["west_supervisor"]).get("/manage/study/warnings").get_data(as_text=True)
+    assert officer.full_name not in login_as(world["west_supervisor"]).get("/manage/study/warnings").get_data(
+        as_text=True
+    )
 
 
 def test_a_week_below_half_the_target_warns(world, frozen_clock):
