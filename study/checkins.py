@@ -238,14 +238,14 @@ def overview_rows(people: list[User], from_day: date, to_day: date) -> list[dict
     return rows
 
 
-def checkin_rate(actor: User, unit: Unit, day: date) -> tuple[int, int]:
-    """(officers who checked in on `day`, active officers) in `unit`'s subtree."""
+def checkin_rate(actor: User, unit: Unit, first: date, last: date | None = None) -> tuple[int, int]:
+    """(officers who checked in at least once between two days, active officers) in `unit`'s subtree."""
     people = audience(actor, unit).with_only_columns(User.id).subquery()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(people))
     done = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(CheckIn)
-        .where(CheckIn.day == day, CheckIn.user_id.in_(sa.select(people.c.id)))
+        sa.select(sa.func.count(sa.distinct(CheckIn.user_id))).where(
+            CheckIn.day >= first, CheckIn.day <= (last or first), CheckIn.user_id.in_(sa.select(people.c.id))
+        )
     )
     return done, total
 

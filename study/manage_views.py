@@ -207,7 +207,7 @@ def checkins_overview():
     page = db.paginate(
         checkins.audience(current_user, unit).order_by(Unit.path, User.username), per_page=PER_PAGE, error_out=False
     )
-    done, total = _rate(unit, first, last)
+    done, total = checkins.checkin_rate(current_user, unit, first, last)
     return render_template(
         "study/manage/checkins.html",
         form=form,
@@ -219,19 +219,6 @@ def checkins_overview():
         done=done,
         total=total,
     )
-
-
-def _rate(unit, first, last):
-    people = checkins.audience(current_user, unit).with_only_columns(User.id).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(people))
-    done = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(checkins.CheckIn.user_id))).where(
-            checkins.CheckIn.day >= first,
-            checkins.CheckIn.day <= last,
-            checkins.CheckIn.user_id.in_(sa.select(people.c.id)),
-        )
-    )
-    return done, total
 
 
 # ---- readings ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.scope import can_manage_unit
 from core import clock
 from core.errors import DomainError, NotFound
-from core.extensions import db
+from core.extensions import db, talisman
 from study import checkins, codes, leave, readings, sessions, spotchecks
 from study.forms import CheckInForm, LeaveForm, SignInForm
 from study.models import LeaveRequest, Reading, StudySession
@@ -25,6 +25,15 @@ from study.settings import setting
 bp = Blueprint("study", __name__, url_prefix="/study")
 officer_only = role_required(Role.OFFICER)
 bp.add_app_template_filter(readings.safe_html, "reading_html")
+# Chrome shows a PDF through a built-in <embed> (governed by object-src) in a page with inline
+# styles; the site-wide object-src 'none' would block it. The body is a PDF, never HTML.
+PDF_POLICY = {
+    "default-src": "'none'",
+    "object-src": "'self'",
+    "style-src": "'unsafe-inline'",
+    "img-src": "'self' data:",
+    "frame-ancestors": "'none'",
+}
 
 
 def parse_day(value) -> date | None:
@@ -131,6 +140,7 @@ def reading(reading_id):
 
 
 @bp.get("/readings/<int:reading_id>/pdf")
+@talisman(content_security_policy=PDF_POLICY)
 @signed_in
 def reading_pdf(reading_id):
     item = _visible_reading(reading_id)

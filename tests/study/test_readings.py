@@ -62,6 +62,8 @@ def test_supervisor_uploads_a_pdf_and_officers_in_scope_open_it(world, login_as)
     assert pdf.headers["X-Content-Type-Options"] == "nosniff"
     assert pdf.headers["Content-Disposition"].startswith("inline")
     assert "no-store" in pdf.headers["Cache-Control"]
+    assert "object-src 'self'" in pdf.headers["Content-Security-Policy"]  # Chrome's PDF viewer may run
+    assert "object-src 'none'" in officer.get(f"/study/readings/{reading.id}").headers["Content-Security-Policy"]
     assert login_as(world["east_officer2"]).get(f"/study/readings/{reading.id}/pdf").status_code == 404
     assert login_as(world["west_supervisor"]).get(f"/study/readings/{reading.id}/pdf").status_code == 404
     assert supervisor.get(f"/study/readings/{reading.id}/pdf").status_code == 200
