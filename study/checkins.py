@@ -28,6 +28,7 @@ from core.errors import Conflict, ValidationFailed
 from core.extensions import db
 from study.models import Attendance, AttendanceStatus, CheckIn, Reading, StudyMethod, StudySession
 from study.readings import ancestor_ids
+from study.rows import insert_once
 from study.settings import setting
 
 MAX_READINGS = 50
@@ -87,9 +88,22 @@ def save_checkin(user: User, *, day: date, minutes, method, reading_ids=(), note
     minutes, method, ids, notes = _clean(user, minutes, method, reading_ids, notes)
     checkin = db.session.scalar(sa.select(CheckIn).filter_by(user_id=user.id, day=day))
     if checkin is None:
-        checkin = CheckIn(user_id=user.id, day=day, late=day < today, created_at=now)
-        db.session.add(checkin)
-    elif clock.local(checkin.created_at).date() != today:
+        fresh = CheckIn(
+            user_id=user.id,
+            day=day,
+            late=day < today,
+            created_at=now,
+            updated_at=now,
+            minutes=minutes,
+            method=method,
+            reading_ids=ids,
+            notes=notes,
+        )
+        if insert_once(fresh):
+            return fresh
+        # A second tab or a double tap created it a moment ago: this save changes that one.
+        checkin = db.session.scalar(sa.select(CheckIn).filter_by(user_id=user.id, day=day))
+    if clock.local(checkin.created_at).date() != today:
         raise Conflict(_l("A check-in can only be changed on the day it was made."), field="day")
     checkin.minutes, checkin.method, checkin.reading_ids, checkin.notes = minutes, method, ids, notes
     checkin.updated_at = now

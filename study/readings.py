@@ -19,6 +19,7 @@ from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from question_bank.models import Category
 from study.models import Reading, ReadingFile, ReadingProgress
+from study.rows import insert_once
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -184,9 +185,9 @@ def mark_read(user: User, reading: Reading, now) -> ReadingProgress:
     if existing is not None:
         return existing
     progress = ReadingProgress(reading_id=reading.id, user_id=user.id, read_at=now)
-    db.session.add(progress)
-    db.session.flush()
-    return progress
+    if insert_once(progress):
+        return progress
+    return db.session.scalar(sa.select(ReadingProgress).filter_by(reading_id=reading.id, user_id=user.id))
 
 
 def read_ids(user: User) -> set[int]:

@@ -25,6 +25,7 @@ from core.extensions import db
 from study import codes
 from study.models import Attendance, AttendanceStatus, LeaveRequest, LeaveStatus, SessionKind, StudySession
 from study.readings import ancestor_ids
+from study.rows import insert_once
 from study.settings import setting
 
 SIGNED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -206,13 +207,23 @@ def sign_in(user: User, session: StudySession, *, code=None, token=None, now) ->
             code="already_signed_in",
         )
     late = now > session.starts_at + timedelta(minutes=setting("STUDY_LATE_GRACE_MINUTES"))
+    status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
     if row is None:
-        row = Attendance(session_id=session.id, user_id=user.id)
-        db.session.add(row)
-    row.status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
-    row.signed_in_at, row.updated_at = now, now
-    db.session.flush()
-    return row
+        row = Attendance(session_id=session.id, user_id=user.id, status=status, signed_in_at=now, updated_at=now)
+        if insert_once(row):
+            return row
+    else:
+        # Conditional, so that of two sign-ins racing on one row only the first counts.
+        changed = db.session.execute(
+            sa.update(Attendance)
+            .where(Attendance.id == row.id, Attendance.status.not_in(SIGNED_IN))
+            .values(status=status, signed_in_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.refresh(row)
+        if changed:
+            return row
+    raise Conflict(_l("You have already signed in to this session."), code="already_signed_in")
 
 
 def mark_present(actor, session: StudySession, user_ids, now) -> int:
