@@ -281,3 +281,42 @@ def test_attendance_table_shows_names_by_status(world, login_as, frozen_clock):
     page = login_as(world["east_supervisor"]).get(f"/manage/study/sessions/{session.id}").get_data(as_text=True)
     assert 'id="status-present"' in page and world["east_officer"].full_name in page
     assert colleague.full_name not in page  # joined after the start: not expected
+
+
+def test_the_code_period_and_late_grace_are_settings(world, login_as, frozen_clock):
+    from core.settings import set_setting
+    from study.settings import SETTING_SPECS
+
+    specs = {spec.key: spec for spec in SETTING_SPECS}
+    set_setting(specs["STUDY_SIGNIN_CODE_SECONDS"], "60", None)
+    set_setting(specs["STUDY_LATE_GRACE_MINUTES"], "15", None)
+    db.session.commit()
+    session = _session(world)
+    code = codes.current_code(session.secret, session.id, START, 60)[0]
+    frozen_clock.set(START + timedelta(seconds=59))
+    response = _signin(login_as(world["east_officer"]), session, code=code)  # 59 s on: a 30-s code would be gone
+    assert response.status_code == 200 and response.get_json()["status"] == "present"
+    frozen_clock.set(START + timedelta(minutes=10))  # after the default 5-minute grace, within 15
+    colleague = UserFactory(unit=world["east_station"])
+    later = codes.current_code(session.secret, session.id, clock.now(), 60)[0]
+    assert _signin(login_as(colleague), session, code=later).get_json()["status"] == "present"
+    admin_page = login_as(world["admin"]).get("/admin/settings").get_data(as_text=True)
+    assert "签到码刷新间隔（秒）" in admin_page and 'value="60"' in admin_page
+
+
+def test_a_session_cannot_be_edited_once_started(world, login_as, frozen_clock):
+    session = _session(world)
+    frozen_clock.set(START + timedelta(minutes=1))
+    supervisor = login_as(world["east_supervisor"])
+    response = supervisor.post(
+        f"/manage/study/sessions/{session.id}/edit",
+        data={
+            "kind": "centralized",
+            "title": "改名",
+            "unit_id": str(world["east_police"].id),
+            "starts_at": "2026-11-24T10:00",
+            "ends_at": "2026-11-24T12:00",
+        },
+    )
+    assert "学习活动开始后不能再修改" in response.get_data(as_text=True)
+    assert db.session.get(StudySession, session.id).title != "改名"
