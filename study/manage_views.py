@@ -200,10 +200,11 @@ def checkins_overview():
     units = _units()
     form.unit.choices = unit_choices(units)
     unit = _unit(form.unit.data) if form.unit.data else current_user.unit
-    day = form.day.data if form.validate() and form.day.data else clock.today()
-    first, last = (
-        (clock.week_start(day), clock.week_start(day) + timedelta(days=6)) if form.period.data == "week" else (day, day)
-    )
+    form.unit.data = unit.id
+    day = form.day.data = form.day.data or clock.today()  # a bad date reads as today
+    week = form.period.data == "week"
+    form.period.data = "week" if week else "day"
+    first, last = (clock.week_start(day), clock.week_start(day) + timedelta(days=6)) if week else (day, day)
     page = db.paginate(
         checkins.audience(current_user, unit).order_by(Unit.path, User.username), per_page=PER_PAGE, error_out=False
     )
