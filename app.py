@@ -26,9 +26,24 @@ from question_bank import models as bank_models
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
+from study import api as study_api
+from study import cli as study_cli
+from study import manage_views as study_manage_views
+from study import models as study_models
+from study import views as study_views
+from study.settings import SETTING_SPECS as STUDY_SETTINGS
 
 # Every module that declares tables, so the schema and the migrations know them all.
-MODEL_MODULES = (settings, uploads, account_models, account_audit, notice_models, bank_models, scheduler_models)
+MODEL_MODULES = (
+    settings,
+    uploads,
+    account_models,
+    account_audit,
+    notice_models,
+    bank_models,
+    study_models,
+    scheduler_models,
+)
 
 BLUEPRINTS = (
     core_views.bp,
@@ -40,17 +55,21 @@ BLUEPRINTS = (
     import_views.bp,
     admin_views.bp,
     scheduler_views.bp,
+    study_views.bp,
+    study_manage_views.bp,
+    study_api.bp,
 )
 
 COMMANDS = (
     *accounts_cli.COMMANDS,
     *demo_cli.COMMANDS,
     *scheduler_cli.COMMANDS,
+    *study_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS,)
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS,)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *STUDY_SETTINGS)
 
 
 def create_app(config=None):

@@ -85,6 +85,16 @@ class Config:
         self.PEOPLE_IMPORT_MAX_ROWS = _env_int("YINGZHI_PEOPLE_IMPORT_MAX_ROWS", 20000)
         self.USERS_PER_PAGE = 50
 
+        # Study: check-ins, sign-in codes, warnings (defaults; admins change them in study/settings.py)
+        self.STUDY_NOTES_MIN_LENGTH = _env_int("YINGZHI_STUDY_NOTES_MIN_LENGTH", 20)
+        self.STUDY_BACKFILL_DAYS = _env_int("YINGZHI_STUDY_BACKFILL_DAYS", 3)
+        self.STUDY_SIGNIN_CODE_SECONDS = _env_int("YINGZHI_SIGNIN_CODE_SECONDS", 30)
+        self.STUDY_SIGNIN_OPENS_MINUTES = _env_int("YINGZHI_SIGNIN_OPENS_MINUTES", 30)
+        self.STUDY_SIGNIN_CLOSES_MINUTES = _env_int("YINGZHI_SIGNIN_CLOSES_MINUTES", 60)
+        self.STUDY_LATE_GRACE_MINUTES = _env_int("YINGZHI_LATE_GRACE_MINUTES", 5)
+        self.STUDY_WARNING_ABSENCES_IN_A_ROW = _env_int("YINGZHI_WARNING_ABSENCES_IN_A_ROW", 2)
+        self.STUDY_WARNING_WEEK_PERCENT = _env_int("YINGZHI_WARNING_WEEK_PERCENT", 50)
+
 
 class DevelopmentConfig(Config):
     """Local single machine: SQLite in the instance folder, a secret key kept there too."""

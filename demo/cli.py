@@ -11,9 +11,10 @@ from accounts.models import Unit
 from core import clock
 from core.extensions import db
 from demo.people import DEMO_PASSWORD, seed_people
+from demo.study import seed_study
 
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
-STEPS = ()
+STEPS = (("study", seed_study),)
 
 
 @click.command("seed-demo")

@@ -4,7 +4,7 @@ An entry appears only once its endpoint exists, so each feature's links light up
 blueprint is registered. Officers get the first entries as a bottom tab bar on phones.
 """
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -45,17 +45,20 @@ def nav_context():
         return {}
     functions = current_app.view_functions
     blueprint = request.blueprint
+    visible = [item for item in NAV_ITEMS if current_user.role in item[3] and item[0] in functions]
+    # A blueprint with several entries (study: check-in, readings, sessions) marks the one whose
+    # URL the current page lies under; a blueprint with one entry marks it on all its pages.
+    shared = {e.split(".")[0] for e, *_ in visible if sum(x[0].split(".")[0] == e.split(".")[0] for x in visible) > 1}
     items, tabs = [], []
-    for endpoint, label, icon, roles, tab in NAV_ITEMS:
-        if current_user.role not in roles or endpoint not in functions:
-            continue
-        entry = {
-            "endpoint": endpoint,
-            "label": label,
-            "icon": icon,
-            "current": request.endpoint == endpoint
-            or (endpoint != "home.index" and blueprint == endpoint.split(".")[0]),
-        }
+    for endpoint, label, icon, _roles, tab in visible:
+        owner = endpoint.split(".")[0]
+        if request.endpoint == endpoint:
+            current = True
+        elif endpoint == "home.index" or blueprint != owner:
+            current = False
+        else:
+            current = owner not in shared or request.path.startswith(url_for(endpoint))
+        entry = {"endpoint": endpoint, "label": label, "icon": icon, "current": current}
         items.append(entry)
         if tab and current_user.role == OFFICER:
             tabs.append(entry)

@@ -7,9 +7,11 @@ from flask_login import current_user
 from accounts.access import signed_in
 from accounts.models import User
 from accounts.scope import people_visible_to, units_visible_to
+from core import clock
 from core.extensions import db
 from home.nav import nav_context
 from notices import services as notices
+from study import panels as study_panels
 
 bp = Blueprint("home", __name__)
 bp.app_context_processor(nav_context)
@@ -20,10 +22,14 @@ bp.app_context_processor(nav_context)
 def index():
     latest = db.session.scalars(notices.notices_for(current_user.id).limit(5)).all()
     if not current_user.is_supervisor:
-        return render_template("home/officer.html", latest=latest, render_title=notices.render_title)
+        panels = [study_panels.officer_panel(current_user, clock.now())]
+        return render_template("home/officer.html", latest=latest, render_title=notices.render_title, panels=panels)
     people = people_visible_to(current_user).where(User.active).subquery()
     stats = {
         "units": db.session.scalar(sa.select(sa.func.count()).select_from(units_visible_to(current_user).subquery())),
         "people": db.session.scalar(sa.select(sa.func.count()).select_from(people)),
     }
-    return render_template("home/manager.html", latest=latest, stats=stats, render_title=notices.render_title)
+    panels = [study_panels.manager_panel(current_user, clock.now())]
+    return render_template(
+        "home/manager.html", latest=latest, stats=stats, render_title=notices.render_title, panels=panels
+    )

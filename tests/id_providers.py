@@ -6,10 +6,14 @@ another officer of the east district than world["east_officer"]. Each feature ad
 arguments here when it adds routes with new argument names.
 """
 
+from datetime import timedelta
+
 from core import clock
 from core.extensions import db
 from notices import services as notices
 from notices.models import Notice
+from study import leave, spotchecks
+from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
 
 def _notice_for(user):
@@ -18,12 +22,33 @@ def _notice_for(user):
     return db.session.query(Notice).filter_by(user_id=user.id).order_by(Notice.id.desc()).first().id
 
 
+def _study_ids(officer, unit):
+    """A reading, a session, a leave request, a check-in spot-check of `officer`'s unit `unit`."""
+    reading = ReadingFactory(unit=unit)
+    session = StudySessionFactory(unit=unit, starts_at=clock.now() + timedelta(days=1))
+    leave_request = leave.request_leave(officer, session, "家中有事，申请请假。", clock.now())
+    CheckInFactory(user=officer)
+    spot_check = spotchecks.draw_spot_check(
+        None, unit=unit, from_day=clock.today(), to_day=clock.today(), size=5, now=clock.now()
+    )
+    db.session.commit()
+    return {
+        "reading_id": reading.id,
+        "session_id": session.id,
+        "leave_id": leave_request.id,
+        "spotcheck_id": spot_check.id,
+        "sample_id": spot_check.items[0].id,
+    }
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
         "user_id": world["east_officer"].id,
         "notice_id": _notice_for(world["east_officer"]),
         "job_name": "housekeeping",
+        **_study_ids(world["east_officer"], world["east_station"]),
+        "day": clock.today().isoformat(),
     }
 
 
@@ -33,4 +58,8 @@ def colleague_ids(world):
         "user_id": world["east_officer2"].id,
         "notice_id": _notice_for(world["east_officer2"]),
         "job_name": "housekeeping",
+        **_study_ids(world["east_officer2"], world["east_court"]),
+        # A check-in is addressed by day and is always the caller's own: there is no colleague's
+        # day to try, so the route is walked with a day that does not exist (404).
+        "day": "0000-00-00",
     }

@@ -1,0 +1,96 @@
+"""Forms of the study pages: shape only; the rules live in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from study.models import SessionKind, SpotCheckResult, StudyMethod
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CheckInForm(FlaskForm):
+    day = HiddenField()
+    minutes = IntegerField(
+        _l("Minutes studied"), validators=[InputRequired(), NumberRange(min=1, max=1440)], default=120
+    )
+    method = RadioField(_l("How"), choices=[(m.value, m.label) for m in StudyMethod], default=StudyMethod.SELF.value)
+    readings = MultiCheckboxField(_l("Readings studied"), coerce=int, validate_choice=False)
+    notes = TextAreaField(_l("Study notes"), validators=[DataRequired(), Length(max=5000)])
+
+
+class SignInForm(FlaskForm):
+    code = StringField(_l("Sign-in code"), validators=[Optional(), Length(max=12)])
+    token = HiddenField()
+
+
+class LeaveForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for leave"), validators=[DataRequired(), Length(max=500)])
+
+
+class SessionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in SessionKind])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=100)])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    unit_id = SelectField(_l("For the unit (and the units below it)"), coerce=int)
+    starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+
+
+class ReadingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    unit_id = SelectField(_l("For the unit (and the units below it)"), coerce=int)
+    category_id = SelectField(_l("Category"), coerce=int)
+    required = BooleanField(_l("Required reading"), default=True)
+    due_on = DateField(_l("Read by (optional)"), validators=[Optional()])
+    body = TextAreaField(
+        _l("Text"),
+        validators=[Optional(), Length(max=200000)],
+        description=_l("Plain text (a blank line starts a paragraph) or simple HTML: headings, lists, bold."),
+    )
+    pdf = FileField(_l("PDF (optional)"), validators=[FileAllowed(["pdf"], _l("Only PDF files."))])
+
+
+class DecideLeaveForm(FlaskForm):
+    note = StringField(_l("Note to the officer (optional)"), validators=[Optional(), Length(max=300)])
+    decision = HiddenField(validators=[DataRequired()])
+
+
+class CheckInOverviewForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
+    period = SelectField(_l("Period"), choices=[("day", _l("That day")), ("week", _l("That week"))])
+
+
+class SpotCheckForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    from_day = DateField(_l("From"), validators=[InputRequired()])
+    to_day = DateField(_l("To"), validators=[InputRequired()])
+    size = IntegerField(_l("Number of check-ins"), validators=[Optional(), NumberRange(min=1, max=500)])
+    percent = IntegerField(_l("or percentage"), validators=[Optional(), NumberRange(min=1, max=100)])
+
+
+class MarkItemForm(FlaskForm):
+    result = RadioField(_l("Result"), choices=[(r.value, r.label) for r in SpotCheckResult])
+    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=500)])
