@@ -1,6 +1,6 @@
 """The job table: name → when (cron fields in the deployment zone) → service. Nothing else.
 
-Every service takes `now` and returns a dict of counts; it flushes, never commits (the runner
+Every service takes `now` and returns a dict of counts (or one count); it flushes, never commits (the runner
 commits once per run), and is safe to run again: each reads what is due from our own tables.
 `every` is the longest gap between two fire times, used to find the latest slot at any moment.
 """
@@ -12,6 +12,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from scheduler.housekeeping import run_housekeeping
+from study.reminders import post_checkin_reminders, post_session_reminders
+from study.sessions import close_due_sessions
+from study.warnings import issue_warnings
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,22 @@ class Job:
     description: object
 
 
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+
+# fmt: off
 JOBS = (
-    Job(
-        "housekeeping",
-        {"hour": 3, "minute": 30},
-        run_housekeeping,
-        timedelta(days=1),
-        _l("Remove expired uploads, old sign-in records and old job history"),
-    ),
+    Job("close_sessions", {"minute": "*"}, close_due_sessions, MINUTE,
+        _l("Fix the expected list of started study sessions; mark absentees of ended ones")),
+    Job("session_reminders", {"minute": 10}, post_session_reminders, HOUR,
+        _l("Remind officers of study sessions that start tomorrow")),
+    Job("checkin_reminders", {"hour": 8, "minute": 30}, post_checkin_reminders, DAY,
+        _l("Remind officers who did not check in yesterday")),
+    Job("study_warnings", {"hour": 7, "minute": 0}, issue_warnings, DAY,
+        _l("Warn officers absent from sessions in a row or far below the study target")),
+    Job("housekeeping", {"hour": 3, "minute": 30}, run_housekeeping, DAY,
+        _l("Remove expired uploads, old sign-in records and old job history")),
 )
+# fmt: on
 
 
 def job_named(name: str) -> Job:

@@ -99,7 +99,7 @@ def run_job(name: str, at: datetime, *, trigger: str, slot: str | None = None) -
         if _already_ran(name, slot):
             db.session.rollback()
             return RunResult(name, slot, "done")
-        counts = job.func(at) or {}
+        counts = _as_counts(job.func(at))
         db.session.add(
             JobRun(
                 job=name,
@@ -163,6 +163,13 @@ def run_due(at: datetime, *, trigger: str) -> list[RunResult]:
         db.session.rollback()
         results.append(run_job(job.name, at, trigger=trigger, slot=slot))
     return results
+
+
+def _as_counts(result) -> dict:
+    """Services return a dict of counts, or one number (the items they handled)."""
+    if isinstance(result, dict):
+        return result
+    return {"items": int(result or 0)}
 
 
 def _elapsed(began: float) -> timedelta:

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
+from scheduler.jobs import JOBS
 from scheduler.models import JobRun
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,18 +70,24 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def catch_up_runs():
+    db.session.rollback()
+    return db.session.scalars(sa.select(JobRun).where(JobRun.trigger == "catch-up")).all()
+
+
 def test_flask_scheduler_catches_up_once_then_keeps_running(app, database_url):
-    """S4: `flask scheduler` starts one scheduler, which catches up the missed housekeeping slot."""
+    """S4: `flask scheduler` starts one scheduler, which first runs every job once for its latest
+    slot (catch-up), then keeps running."""
     process = start([*FLASK, "scheduler"], env_for(database_url))
     try:
-        runs = wait_for_runs(1)
+        wait_for_runs(len(JOBS))
         time.sleep(1.5)
         assert process.poll() is None, "the scheduler should keep running"
     finally:
         output = stop(process)
-    runs = db.session.scalars(sa.select(JobRun)).all()
-    assert [(r.job, r.trigger, r.outcome) for r in runs] == [("housekeeping", "catch-up", "ok")], output
-    assert runs[0].runner.endswith(f":{process.pid}")
+    runs = catch_up_runs()
+    assert sorted(r.job for r in runs) == sorted(job.name for job in JOBS), output
+    assert all(r.outcome == "ok" and r.runner.endswith(f":{process.pid}") for r in runs), output
     assert "scheduler started" in output
 
 
@@ -100,13 +107,14 @@ def test_the_development_server_with_reloader_has_exactly_one_scheduler(app, dat
                 status = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status
             except OSError:
                 time.sleep(0.3)
-        runs = wait_for_runs(1)
+        wait_for_runs(len(JOBS))
         time.sleep(2)
     finally:
         output = stop(process)
     assert status == 200, output
-    runs = db.session.scalars(sa.select(JobRun)).all()
-    assert len({r.runner for r in runs}) == 1 and len(runs) == 1, output
+    runs = catch_up_runs()
+    assert len({r.runner for r in runs}) == 1, output
+    assert sorted(r.job for r in runs) == sorted(job.name for job in JOBS), output
 
 
 def test_two_scheduler_processes_started_together_run_each_slot_once(app, database_url, is_postgres):
@@ -116,10 +124,10 @@ def test_two_scheduler_processes_started_together_run_each_slot_once(app, databa
     env = env_for(database_url)
     first, second = start([*FLASK, "scheduler"], env), start([*FLASK, "scheduler"], env)
     try:
-        wait_for_runs(1)
-        time.sleep(3)  # give the second process every chance to run it again
+        wait_for_runs(len(JOBS))
+        time.sleep(3)  # give the second process every chance to run them again
     finally:
         outputs = stop(first) + stop(second)
-    runs = db.session.scalars(sa.select(JobRun).where(JobRun.outcome == "ok")).all()
-    assert [(r.job, r.slot) for r in runs].count(("housekeeping", runs[0].slot)) == 1, outputs
-    assert len(runs) == 1, outputs
+    runs = catch_up_runs()
+    assert sorted(r.job for r in runs) == sorted(job.name for job in JOBS), outputs  # each once
+    assert {r.runner.rsplit(":", 1)[1] for r in runs} <= {str(first.pid), str(second.pid)}
