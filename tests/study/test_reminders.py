@@ -1,5 +1,6 @@
 """Study reminders posted by the scheduler: a session tomorrow, no check-in yesterday. Each is
 posted once however often the job runs."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -19,9 +20,16 @@ def notices_of(kind):
 def test_a_session_tomorrow_is_announced_once_to_everyone_in_scope(world, frozen_clock):
     now = frozen_clock.now
     tomorrow_10 = clock.local_datetime(clock.local(now).date() + timedelta(days=1), clock.local(now).time())
-    sessions.schedule_session(world["east_supervisor"], kind=SessionKind.PARTY_LECTURE, title="专题党课",
-                              unit=world["east"], starts_at=tomorrow_10, ends_at=tomorrow_10 + timedelta(hours=2),
-                              place="三楼会议室", now=now)
+    sessions.schedule_session(
+        world["east_supervisor"],
+        kind=SessionKind.PARTY_LECTURE,
+        title="专题党课",
+        unit=world["east"],
+        starts_at=tomorrow_10,
+        ends_at=tomorrow_10 + timedelta(hours=2),
+        place="三楼会议室",
+        now=now,
+    )
     db.session.commit()
     assert reminders.post_session_reminders(now) == 2  # the two east officers, not the west one
     db.session.commit()
@@ -37,9 +45,15 @@ def test_officers_without_a_check_in_yesterday_are_reminded_once(world, frozen_c
     from study.models import StudyMethod
 
     yesterday = clock.today() - timedelta(days=1)
-    checkins.save_checkin(world["east_officer"], day=yesterday, minutes=120, method=StudyMethod.SELF,
-                          reading_ids=[], notes="学习了《中国共产党纪律处分条例》，体会很深，收获很大。" * 2,
-                          now=frozen_clock.now)
+    checkins.save_checkin(
+        world["east_officer"],
+        day=yesterday,
+        minutes=120,
+        method=StudyMethod.SELF,
+        reading_ids=[],
+        notes="学习了《中国共产党纪律处分条例》，体会很深，收获很大。" * 2,
+        now=frozen_clock.now,
+    )
     db.session.commit()
     first = reminders.post_checkin_reminders(frozen_clock.now)
     db.session.commit()
