@@ -22,7 +22,13 @@ from demo import cli as demo_cli
 from home import views as home_views
 from notices import models as notice_models
 from notices import views as notice_views
+from question_bank import category_views as bank_category_views
+from question_bank import cli as bank_cli
+from question_bank import export_views as bank_export_views
+from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
+from question_bank import views as bank_views
+from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
 
 # Every module that declares tables, so the schema and the migrations know them all.
 MODEL_MODULES = (settings, uploads, account_models, account_audit, notice_models, bank_models)
@@ -36,16 +42,21 @@ BLUEPRINTS = (
     people_views.bp,
     import_views.bp,
     admin_views.bp,
+    bank_views.bp,
+    bank_category_views.bp,
+    bank_import_views.bp,
+    bank_export_views.bp,
 )
 
 COMMANDS = (
     *accounts_cli.COMMANDS,
     *demo_cli.COMMANDS,
+    *bank_cli.COMMANDS,
 )
 
 OPENAPI_PATHS = (core_views.OPENAPI_PATHS,)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS,)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS)
 
 
 def create_app(config=None):

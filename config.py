@@ -85,6 +85,12 @@ class Config:
         self.PEOPLE_IMPORT_MAX_ROWS = _env_int("YINGZHI_PEOPLE_IMPORT_MAX_ROWS", 20000)
         self.USERS_PER_PAGE = 50
 
+        # Question bank (admins can override these on the settings page)
+        self.BANK_SUPERVISORS_MAY_EDIT = _env_bool("YINGZHI_BANK_SUPERVISORS_MAY_EDIT", False)
+        self.BANK_IMPORT_MAX_ROWS = _env_int("YINGZHI_BANK_IMPORT_MAX_ROWS", 5000)
+        self.BANK_IMPORT_MAX_MB = _env_int("YINGZHI_BANK_IMPORT_MAX_MB", 5)
+        self.QUESTIONS_PER_PAGE = 50
+
 
 class DevelopmentConfig(Config):
     """Local single machine: SQLite in the instance folder, a secret key kept there too."""

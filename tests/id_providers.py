@@ -10,6 +10,8 @@ from core import clock
 from core.extensions import db
 from notices import services as notices
 from notices.models import Notice
+from question_bank import services as bank
+from question_bank.models import QuestionType
 
 
 def _notice_for(user):
@@ -18,11 +20,22 @@ def _notice_for(user):
     return db.session.query(Notice).filter_by(user_id=user.id).order_by(Notice.id.desc()).first().id
 
 
+def _bank_ids():
+    """A category and a question. The bank is city-wide: the same ids serve every district."""
+    category = bank.create_category(None, name="访问测试分类", now=clock.now())
+    question = bank.create_question(
+        None, category=category, type=QuestionType.TRUE_FALSE, stem="访问测试题。", answer=True, now=clock.now()
+    )
+    db.session.commit()
+    return {"category_id": category.id, "question_id": question.id}
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
         "user_id": world["east_officer"].id,
         "notice_id": _notice_for(world["east_officer"]),
+        **_bank_ids(),
     }
 
 
@@ -31,4 +44,5 @@ def colleague_ids(world):
         "unit_id": world["east_court"].id,
         "user_id": world["east_officer2"].id,
         "notice_id": _notice_for(world["east_officer2"]),
+        **_bank_ids(),
     }
