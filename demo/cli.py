@@ -10,10 +10,11 @@ from flask.cli import with_appcontext
 from accounts.models import Unit
 from core import clock
 from core.extensions import db
+from demo.bank import seed_bank
 from demo.people import DEMO_PASSWORD, seed_people
 
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
-STEPS = ()
+STEPS = (("question bank", seed_bank),)
 
 
 @click.command("seed-demo")

@@ -6,6 +6,7 @@ QuestionVersion and never touches an old one.
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import SelectPagination
 
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
@@ -179,8 +180,12 @@ def search_questions(*, text=None, category: Category | None = None, qtype=None,
     if text.startswith("#") and text[1:].isdigit():
         query = query.where(Question.id == int(text[1:]))
     elif text:
-        needle = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Question.stem.ilike(f"%{needle}%", escape="\\"))
+        needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # SQLite's LIKE already ignores ASCII case; its ILIKE would add lower() on every row.
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
+        query = query.where(
+            Question.stem.like(needle, escape="\\") if sqlite else Question.stem.ilike(needle, escape="\\")
+        )
     if category is not None:
         subtree = sa.select(Category.id).where(Category.path.startswith(category.path))
         query = query.where(Question.category_id.in_(subtree))
@@ -223,3 +228,26 @@ def ensure_categories_exist(now) -> None:
     admins may have renamed or retired the defaults, is left as it is."""
     if db.session.scalar(sa.select(Category.id).limit(1)) is None:
         ensure_default_categories(now)
+
+
+class _MatchedIdsPagination(SelectPagination):
+    """One scan instead of two: the ids of every match (count and page from one query), then the
+    page's rows by id. For text searches, which no index can serve."""
+
+    def _query_items(self):
+        ids = self._query_args["ids"][self._query_offset : self._query_offset + self.per_page]
+        rows = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))} if ids else {}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self):
+        return len(self._query_args["ids"])
+
+
+def paginate_questions(query, *, page: int, per_page: int, text_search: bool):
+    """A page of a search_questions() query (a Flask-SQLAlchemy Pagination)."""
+    if not text_search:
+        return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = list(db.session.scalars(query.with_only_columns(Question.id)))
+    return _MatchedIdsPagination(
+        page=page, per_page=per_page, error_out=False, ids=ids, select=query, session=db.session
+    )

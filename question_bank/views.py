@@ -53,8 +53,11 @@ def _int(value) -> int:
 def index():
     tree = CategoryTree()
     form = _search_form(tree)
-    page = db.paginate(
-        search_from(request.args, tree), per_page=current_app.config["QUESTIONS_PER_PAGE"], error_out=False
+    page = services.paginate_questions(
+        search_from(request.args, tree),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["QUESTIONS_PER_PAGE"],
+        text_search=bool(form.q.data and form.q.data.strip()),
     )
     bulk = BulkForm()
     bulk.category_id.choices = tree.choices()
@@ -70,6 +73,7 @@ def index():
         export=export,
         tree=tree,
         answer_text=answer_text,
+        type_labels={t: str(t.label) for t in QuestionType},
         has_categories=bool(tree.categories),
     )
 
