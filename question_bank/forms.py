@@ -99,8 +99,10 @@ class ImportUploadForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
+    """The dry run's choices carried to the confirmation; each button's form adds its own `mode`
+    input ("all" or "valid"), read from the request, so no empty field shadows it."""
+
     token = HiddenField(validators=[DataRequired()])
-    mode = HiddenField(validators=[DataRequired()])
     category_id = HiddenField()
     create_categories = HiddenField()
 

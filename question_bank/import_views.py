@@ -1,7 +1,7 @@
 """Question import pages: upload, dry-run report, confirm (all rows, or only the valid ones);
 and the blank template to download."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,14 +66,15 @@ def upload():
 @bank_manager_required
 def confirm():
     form = ImportConfirmForm()
-    if not form.validate_on_submit() or form.mode.data not in ("all", "valid"):
+    mode = request.form.get("mode")
+    if not form.validate_on_submit() or mode not in ("all", "valid"):
         return render_template("errors/generic.html", status=400, message=_("The import request was incomplete.")), 400
     now = clock.now()
     pending = uploads.take_upload(form.token.data, current_user.id, PURPOSE, now)
     options = _options(_int(form.category_id.data), form.create_categories.data)
     try:
         report, created = importer.import_questions(
-            pending.data, current_user, valid_only=form.mode.data == "valid", now=now, **options
+            pending.data, current_user, valid_only=mode == "valid", now=now, **options
         )
     except DomainError as error:
         db.session.rollback()

@@ -60,7 +60,7 @@ def index():
         text_search=bool(form.q.data and form.q.data.strip()),
     )
     bulk = BulkForm()
-    bulk.category_id.choices = tree.choices()
+    bulk.category_id.choices = [(0, _("Move to…"))] + tree.choices()
     export = ExportForm(
         formdata=None, data={k: request.args.get(k, "") for k in ("q", "category", "type", "difficulty")}
     )
@@ -192,7 +192,7 @@ def set_active(question_id):
 def bulk():
     tree = CategoryTree()
     form = BulkForm()
-    form.category_id.choices = tree.choices(active_only=False)  # a retired target gets the service's message
+    form.category_id.choices = [(0, "")] + tree.choices(active_only=False)  # a retired target: the service says so
     ids = [_int(i) for i in request.form.getlist("ids")][:1000]
     back = request.form.get("back") or url_for("bank.index")
     if not back.startswith("/bank/"):
@@ -204,6 +204,9 @@ def bulk():
     now = clock.now()
     try:
         if form.action.data == "move":
+            if not form.category_id.data:
+                flash(_("Choose the category to move them to."), "error")
+                return redirect(back)
             count = services.move_questions(
                 current_user, questions, db.get_or_404(Category, form.category_id.data), now
             )

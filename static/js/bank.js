@@ -80,11 +80,15 @@
     function renderStem(stem, type) {
       var p = el("p", "pq-stem");
       var last = 0, n = 0, match;
+      if (type !== "fill") {  // brackets in a choice stem are where the answer goes, not a blank
+        p.textContent = stem;
+        return { node: p, blanks: 0 };
+      }
       BLANK.lastIndex = 0;
       while ((match = BLANK.exec(stem)) !== null) {
         p.appendChild(document.createTextNode(stem.slice(last, match.index)));
         n += 1;
-        p.appendChild(el("span", "pq-blank", type === "fill" ? String(n) : match[0]));
+        p.appendChild(el("span", "pq-blank", String(n)));
         last = match.index + match[0].length;
       }
       p.appendChild(document.createTextNode(stem.slice(last)));

@@ -33,9 +33,19 @@ def upload(client, data, filename, **fields):
 
 
 def confirm(client, report, mode):
+    """Press the report's button for `mode` as a browser does: post every input of its form (a
+    mode the page does not offer is forged from the other form). The client's own session sends
+    its CSRF token in the header."""
     body = report.get_data(as_text=True)
-    fields = dict(re.findall(r'name="(token|category_id|create_categories)" type="hidden" value="([^"]*)"', body))
-    return client.post("/bank/import/confirm", data={**fields, "mode": mode})
+    forms = re.findall(r'<form method="post" action="/bank/import/confirm".*?</form>', body, re.S)
+    chosen = next((f for f in forms if f'name="mode" value="{mode}"' in f), None)
+    fields = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', chosen or forms[0]):
+        if name != "csrf_token":
+            fields.setdefault(name, []).append(value)
+    if chosen is None:
+        fields["mode"] = [mode]
+    return client.post("/bank/import/confirm", data=fields)
 
 
 def count():

@@ -210,6 +210,8 @@ def test_bulk_move_retire_and_restore(admin, cats):
         cats["政治教育"].id
     ]
     assert db.session.get(Question, questions[0].id).version == 2  # the category is part of the frozen content
+    admin.post("/bank/bulk", data={"ids": ids, "action": "move", "category_id": "0"})
+    assert "请选择要移动到的分类" in admin.get("/bank/").get_data(as_text=True)
     admin.post("/bank/bulk", data={"ids": ids, "action": "retire"})
     db.session.rollback()
     assert [db.session.get(Question, q.id).active for q in questions] == [False, False, True]
