@@ -148,7 +148,9 @@ def main():
     parser.add_argument("--database-url", default=None, help="an empty database (default: a temp SQLite file)")
     args = parser.parse_args()
     folder = cmmlu_dir()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bank-import-')}/bench.db"
+    from config import normalise_database_url
+
+    url = normalise_database_url(args.database_url) or f"sqlite:///{tempfile.mkdtemp(prefix='bank-import-')}/bench.db"
     app = make_app(url)
     with app.app_context():
         from core import clock

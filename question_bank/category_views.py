@@ -20,7 +20,7 @@ bp = Blueprint("bank_categories", __name__, url_prefix="/bank/categories")
 
 def _add_form(tree):
     form = CategoryForm()
-    form.parent_id.choices = [(0, _("(top level)"))] + tree.choices()
+    form.parent_id.choices = [(0, _("(top-level category)"))] + tree.choices()
     return form
 
 

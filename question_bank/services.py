@@ -181,10 +181,11 @@ def search_questions(*, text=None, category: Category | None = None, qtype=None,
         query = query.where(Question.id == int(text[1:]))
     elif text:
         needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        # SQLite's LIKE already ignores ASCII case; its ILIKE would add lower() on every row.
-        sqlite = db.session.get_bind().dialect.name == "sqlite"
+        # Case matters only for letters with case: SQLite's LIKE ignores ASCII case by itself, and a
+        # search without such letters (most Chinese ones) may use PostgreSQL's LIKE, ~3x faster than ILIKE.
+        caseless = text.lower() == text.upper() or db.session.get_bind().dialect.name == "sqlite"
         query = query.where(
-            Question.stem.like(needle, escape="\\") if sqlite else Question.stem.ilike(needle, escape="\\")
+            Question.stem.like(needle, escape="\\") if caseless else Question.stem.ilike(needle, escape="\\")
         )
     if category is not None:
         subtree = sa.select(Category.id).where(Category.path.startswith(category.path))

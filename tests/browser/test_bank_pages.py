@@ -152,3 +152,18 @@ def test_a_pocket_card_on_screen_and_in_print(demo_bank, browser, live_server):
             assert pdf.startswith(b"%PDF")
         clean(page)
         page.context.close()
+
+
+def test_the_categories_and_import_pages(demo_bank, browser, live_server):
+    for viewport, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = admin_page(browser, live_server, viewport)
+        page.goto("/bank/categories/")
+        assert page.locator(".category-tree li").count() == 8
+        page.locator(".category-actions summary").first.click()
+        assert page.locator(".rename-form").first.is_visible()
+        top(page, f"bank-categories-{label}")
+        page.goto("/bank/import/")
+        assert "中国共产党/党；人民" in page.locator(".import-rules").inner_text()
+        top(page, f"bank-import-upload-{label}")
+        clean(page)
+        page.context.close()

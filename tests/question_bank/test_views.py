@@ -288,3 +288,11 @@ def test_supervisors_manage_the_bank_only_when_the_admin_setting_allows_it(world
 def test_the_nav_entry_leads_managers_to_the_bank(admin, cats):
     home = admin.get("/").get_data(as_text=True)
     assert 'href="/bank/"' in home and "题库" in home
+
+
+def test_text_search_ignores_the_case_of_latin_letters(admin, cats):
+    latin = QuestionFactory(category=cats["业务知识"], stem="WiFi 热点与 VPN 的保密要求是什么？")
+    QuestionFactory(category=cats["业务知识"], stem="与保密无关的题？")
+    assert ids_on(admin.get("/bank/?q=vpn")) == [latin.id]
+    assert ids_on(admin.get("/bank/?q=wIfI 热点")) == [latin.id]
+    assert ids_on(admin.get("/bank/?q=热点")) == [latin.id]
