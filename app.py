@@ -22,7 +22,13 @@ from demo import cli as demo_cli
 from home import views as home_views
 from notices import models as notice_models
 from notices import views as notice_views
+from question_bank import category_views as bank_category_views
+from question_bank import cli as bank_cli
+from question_bank import export_views as bank_export_views
+from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
+from question_bank import views as bank_views
+from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -58,6 +64,10 @@ BLUEPRINTS = (
     study_views.bp,
     study_manage_views.bp,
     study_api.bp,
+    bank_views.bp,
+    bank_category_views.bp,
+    bank_import_views.bp,
+    bank_export_views.bp,
 )
 
 COMMANDS = (
@@ -65,11 +75,12 @@ COMMANDS = (
     *demo_cli.COMMANDS,
     *scheduler_cli.COMMANDS,
     *study_cli.COMMANDS,
+    *bank_cli.COMMANDS,
 )
 
 OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *STUDY_SETTINGS)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS)
 
 
 def create_app(config=None):

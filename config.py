@@ -94,6 +94,11 @@ class Config:
         self.STUDY_LATE_GRACE_MINUTES = _env_int("YINGZHI_LATE_GRACE_MINUTES", 5)
         self.STUDY_WARNING_ABSENCES_IN_A_ROW = _env_int("YINGZHI_WARNING_ABSENCES_IN_A_ROW", 2)
         self.STUDY_WARNING_WEEK_PERCENT = _env_int("YINGZHI_WARNING_WEEK_PERCENT", 50)
+        # Question bank (admins can override these on the settings page)
+        self.BANK_SUPERVISORS_MAY_EDIT = _env_bool("YINGZHI_BANK_SUPERVISORS_MAY_EDIT", False)
+        self.BANK_IMPORT_MAX_ROWS = _env_int("YINGZHI_BANK_IMPORT_MAX_ROWS", 5000)
+        self.BANK_IMPORT_MAX_MB = _env_int("YINGZHI_BANK_IMPORT_MAX_MB", 5)
+        self.QUESTIONS_PER_PAGE = 50
 
 
 class DevelopmentConfig(Config):

@@ -34,7 +34,9 @@ def settings():
     errors = {}
     if form.validate_on_submit():
         for spec in _specs():
-            raw = request.form.get(spec.key, "" if spec.kind is not bool else "off")
+            if spec.kind is not bool and spec.key not in request.form:
+                continue  # not on the submitted form: left as it is (a browser omits only unticked boxes)
+            raw = request.form.get(spec.key, "off")
             try:
                 set_setting(spec, raw, current_user.id)
             except DomainError as error:

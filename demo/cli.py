@@ -10,11 +10,12 @@ from flask.cli import with_appcontext
 from accounts.models import Unit
 from core import clock
 from core.extensions import db
+from demo.bank import seed_bank
 from demo.people import DEMO_PASSWORD, seed_people
 from demo.study import seed_study
 
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
-STEPS = (("study", seed_study),)
+STEPS = (("question bank", seed_bank), ("study", seed_study))
 
 
 @click.command("seed-demo")

@@ -6,6 +6,7 @@ QuestionVersion and never touches an old one.
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import SelectPagination
 
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
@@ -143,4 +144,111 @@ def current_version(question: Question) -> QuestionVersion:
         sa.select(QuestionVersion).where(
             QuestionVersion.question_id == question.id, QuestionVersion.number == question.version
         )
+    )
+
+
+def duplicates_of(qtype: QuestionType, stem: str, exclude_id: int | None = None) -> list[Question]:
+    """Questions of the same type whose stem is the same after folding (answers.dedupe_key)."""
+    query = sa.select(Question).where(Question.dedupe_key == answers.dedupe_key(qtype, stem or ""))
+    if exclude_id is not None:
+        query = query.where(Question.id != exclude_id)
+    return list(db.session.scalars(query.order_by(Question.id)))
+
+
+def ensure_not_duplicate(qtype: QuestionType, stem: str, exclude_id: int | None = None) -> None:
+    """Raise Conflict (data: duplicate_id) when another question has the same type and stem.
+
+    The editor calls this before saving unless the author confirms that the question differs
+    (generic stems such as 下列说法正确的是 recur with different options)."""
+    found = duplicates_of(qtype, stem, exclude_id)
+    if found:
+        raise Conflict(
+            _l("Question #%(id)d already has the same type and text.", id=found[0].id),
+            field="stem",
+            code="duplicate",
+            data={"duplicate_id": found[0].id},
+        )
+
+
+def search_questions(*, text=None, category: Category | None = None, qtype=None, difficulty=None, status="active"):
+    """A filtered, ordered SELECT of questions (newest first) for paging; nothing is loaded here.
+
+    text: part of the stem, or '#123' for one id; category: its whole subtree; status: 'active',
+    'retired' or 'all'."""
+    query = sa.select(Question)
+    text = (text or "").strip()
+    if text.startswith("#") and text[1:].isdigit():
+        query = query.where(Question.id == int(text[1:]))
+    elif text:
+        needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Case matters only for letters with case: SQLite's LIKE ignores ASCII case by itself, and a
+        # search without such letters (most Chinese ones) may use PostgreSQL's LIKE, ~3x faster than ILIKE.
+        caseless = text.lower() == text.upper() or db.session.get_bind().dialect.name == "sqlite"
+        query = query.where(
+            Question.stem.like(needle, escape="\\") if caseless else Question.stem.ilike(needle, escape="\\")
+        )
+    if category is not None:
+        subtree = sa.select(Category.id).where(Category.path.startswith(category.path))
+        query = query.where(Question.category_id.in_(subtree))
+    if qtype:
+        query = query.where(Question.type == QuestionType(qtype))
+    if difficulty:
+        query = query.where(Question.difficulty == int(difficulty))
+    if status == "active":
+        query = query.where(Question.active.is_(True))
+    elif status == "retired":
+        query = query.where(Question.active.is_(False))
+    return query.order_by(Question.id.desc())
+
+
+def move_questions(actor, questions, category: Category, now) -> int:
+    """Move questions to `category`; each moved question gets a new version (the category is part
+    of its content), so earlier papers keep the category they were drawn from."""
+    if not category.active:
+        raise ValidationFailed(_l("This category is retired; choose another."), field="category")
+    moved = 0
+    for question in questions:
+        if question.category_id != category.id:
+            edit_question(actor, question, category_id=category.id, now=now)
+            moved += 1
+    return moved
+
+
+def set_questions_active(actor, questions, active: bool, now) -> int:
+    """Retire or restore several questions; returns how many changed."""
+    changed = 0
+    for question in questions:
+        if question.active != active:
+            set_question_active(actor, question, active, now)
+            changed += 1
+    return changed
+
+
+def ensure_categories_exist(now) -> None:
+    """An empty bank gets the default categories (first import or demo); an existing tree, whose
+    admins may have renamed or retired the defaults, is left as it is."""
+    if db.session.scalar(sa.select(Category.id).limit(1)) is None:
+        ensure_default_categories(now)
+
+
+class _MatchedIdsPagination(SelectPagination):
+    """One scan instead of two: the ids of every match (count and page from one query), then the
+    page's rows by id. For text searches, which no index can serve."""
+
+    def _query_items(self):
+        ids = self._query_args["ids"][self._query_offset : self._query_offset + self.per_page]
+        rows = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))} if ids else {}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self):
+        return len(self._query_args["ids"])
+
+
+def paginate_questions(query, *, page: int, per_page: int, text_search: bool):
+    """A page of a search_questions() query (a Flask-SQLAlchemy Pagination)."""
+    if not text_search:
+        return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = list(db.session.scalars(query.with_only_columns(Question.id)))
+    return _MatchedIdsPagination(
+        page=page, per_page=per_page, error_out=False, ids=ids, select=query, session=db.session
     )

@@ -12,6 +12,8 @@ from core import clock
 from core.extensions import db
 from notices import services as notices
 from notices.models import Notice
+from question_bank import services as bank
+from question_bank.models import QuestionType
 from study import leave, spotchecks
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
@@ -41,6 +43,16 @@ def _study_ids(officer, unit):
     }
 
 
+def _bank_ids():
+    """A category and a question. The bank is city-wide: the same ids serve every district."""
+    category = bank.create_category(None, name="访问测试分类", now=clock.now())
+    question = bank.create_question(
+        None, category=category, type=QuestionType.TRUE_FALSE, stem="访问测试题。", answer=True, now=clock.now()
+    )
+    db.session.commit()
+    return {"category_id": category.id, "question_id": question.id}
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -49,6 +61,7 @@ def east_ids(world):
         "job_name": "housekeeping",
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
+        **_bank_ids(),
     }
 
 
@@ -62,4 +75,5 @@ def colleague_ids(world):
         # A check-in is addressed by day and is always the caller's own: there is no colleague's
         # day to try, so the route is walked with a day that does not exist (404).
         "day": "0000-00-00",
+        **_bank_ids(),
     }
