@@ -29,6 +29,7 @@ from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
 from question_bank import views as bank_views
 from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
+from quiz import models as quiz_models
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -36,6 +37,7 @@ from study import api as study_api
 from study import cli as study_cli
 from study import manage_views as study_manage_views
 from study import models as study_models
+from study import practice_models
 from study import views as study_views
 from study.settings import SETTING_SPECS as STUDY_SETTINGS
 
@@ -48,6 +50,8 @@ MODEL_MODULES = (
     notice_models,
     bank_models,
     study_models,
+    quiz_models,
+    practice_models,
     scheduler_models,
 )
 
