@@ -1,0 +1,138 @@
+"""Servers for the load benchmark, as context managers: gunicorn with the repository's
+gunicorn.conf.py (the production settings), and Debian's nginx in front of several of them with
+deploy/nginx.conf.template (the production template). Everything binds to 127.0.0.1 and is
+stopped (process group, by pid) when the block ends."""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 60, process=None, log_path=None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    log = Path(log_path).read_text(errors="replace")[-3000:] if log_path else ""
+    raise RuntimeError(f"{url} did not come up\n{log}")
+
+
+def app_environment(database_url: str, extra: dict | None = None) -> dict:
+    """What an app server of the benchmark runs with: the production-like development config (the
+    production config would demand Redis and HTTPS cookies on loopback), a fixed secret key shared
+    by all servers (signed sessions work on any of them) and the given database."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-secret-key-shared-by-every-app-server",  # noqa: S106
+        YINGZHI_CONFIG="development",
+        YINGZHI_LOG_LEVEL="warning",
+    )
+    env.update(extra or {})
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, database_url: str, *, workers: int = 2, port: int | None = None, env=None, logdir=None):
+    """Run `gunicorn -c gunicorn.conf.py app_spec` on 127.0.0.1; yields the base URL."""
+    port = port or free_port()
+    logdir = Path(logdir or tempfile.mkdtemp(prefix="yingzhi-bench-"))
+    log_path = logdir / f"gunicorn-{port}.log"
+    environment = app_environment(database_url, env)
+    environment.update(YINGZHI_BIND=f"127.0.0.1:{port}", YINGZHI_WORKERS=str(workers))
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app_spec],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz", process=process, log_path=log_path)
+        yield base
+    finally:
+        _stop(process)
+
+
+def render_nginx_config(template: str, *, listen: str, upstreams: list[str], prefix: str, static_root: str) -> str:
+    """Fill the production template's placeholders; `prefix` holds pid, logs and temp files."""
+    servers = "\n".join(f"        server {address} max_fails=0;" for address in upstreams)
+    return (
+        template.replace("{{LISTEN}}", listen)
+        .replace("{{UPSTREAM_SERVERS}}", servers)
+        .replace("{{PREFIX}}", prefix)
+        .replace("{{STATIC_ROOT}}", static_root)
+    )
+
+
+@contextlib.contextmanager
+def nginx(upstreams: list[str], *, port: int | None = None):
+    """Debian's nginx, in the foreground, proxying to `upstreams` ("127.0.0.1:8001", ...)."""
+    port = port or free_port()
+    prefix = Path(tempfile.mkdtemp(prefix="yingzhi-nginx-"))
+    (prefix / "logs").mkdir()
+    config = render_nginx_config(
+        NGINX_TEMPLATE.read_text(),
+        listen=f"127.0.0.1:{port}",
+        upstreams=upstreams,
+        prefix=str(prefix),
+        static_root=str(ROOT / "static"),
+    )
+    config_path = prefix / "nginx.conf"
+    # Running as root: nginx's workers drop to `user`; outside root the directive is ignored.
+    config_path.write_text(config)
+    log_path = prefix / "logs" / "stderr.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(config_path), "-g", "daemon off;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz", process=process, log_path=log_path)
+        yield base
+    finally:
+        _stop(process)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _stop(process) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
