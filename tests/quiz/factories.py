@@ -90,3 +90,39 @@ def publish(template, *, opens_in=timedelta(0), open_for=timedelta(days=2), acto
     )
     db.session.commit()
     return exam
+
+
+def sit_paper(exam, user, *, number=1, started_at=None):
+    """An attempt with its paper items for `user`, made directly from the frozen blueprint (for
+    tests of what happens after a start; the start itself is tested through the API)."""
+    from quiz.models import Attempt, ExamAssignment, PaperItem
+    from quiz.papers import draw_paper
+
+    assignment = ExamAssignment.query.filter_by(exam_id=exam.id, user_id=user.id).one()
+    started_at = started_at or clock.now()
+    attempt = Attempt(
+        assignment_id=assignment.id,
+        exam_id=exam.id,
+        user_id=user.id,
+        number=number,
+        seed=1000 * exam.id + user.id + number,
+        started_at=started_at,
+        deadline_at=min(started_at + timedelta(minutes=exam.duration_minutes), exam.closes_at),
+        max_score=exam.total_points,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    for drawn in draw_paper(exam.blueprint, attempt.seed):
+        db.session.add(
+            PaperItem(
+                attempt_id=attempt.id,
+                position=drawn.position,
+                question_id=drawn.question_id,
+                question_version_id=drawn.version_id,
+                category_id=drawn.category_id,
+                points=drawn.points,
+                option_order=list(drawn.option_order),
+            )
+        )
+    db.session.commit()
+    return attempt
