@@ -9,13 +9,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role, Unit, User
 from accounts.scope import can_manage_unit, unit_ids_in_subtree
 from core.errors import PermissionDenied, ValidationFailed
 from core.extensions import db
 from question_bank.models import Category, Question, QuestionVersion
-from quiz.models import AssignmentStatus, Exam, ExamAssignment, ExamTemplate
+from quiz.models import AssignmentStatus, Exam, ExamAssignment, ExamTemplate, Recurrence
 
 SETTING_FIELDS = (
     "attempts_allowed",
@@ -100,15 +101,18 @@ def publish_exam(
     title: str | None = None,
     retake_of: Exam | None = None,
     user_ids: list[int] | None = None,
+    catching_up: bool = False,
 ) -> Exam:
     """Create the exam and its assignments in the caller's transaction (the caller commits).
     `actor` None is the system (scheduler, retake loop). `user_ids` limits the assignment (a
-    retake assigns exactly the flagged officers, in whatever unit they were assigned before)."""
+    retake assigns exactly the flagged officers, in whatever unit they were assigned before).
+    `catching_up`: the scheduler publishing a period missed while nothing ran, whose window may
+    have passed already (the close job closes it next)."""
     if actor is not None and not can_manage_unit(actor, template.scope_unit):
         raise PermissionDenied(_l("You may publish tests only for your own units."))
     if closes_at <= opens_at:
         raise ValidationFailed(_l("The closing time must be after the opening time."), field="closes_at")
-    if closes_at <= now:
+    if closes_at <= now and not catching_up:
         raise ValidationFailed(_l("The closing time has already passed."), field="closes_at")
     blueprint = retake_of.blueprint if retake_of is not None else freeze_blueprint(template.rules)
     exam = Exam(
@@ -175,3 +179,52 @@ def _previous_units(exam: Exam, user_ids):
         .order_by(ExamAssignment.user_id)
     )
     return [tuple(row) for row in rows]
+
+
+def publish_due_exams(now: datetime) -> dict:
+    """Publish every opened period of every active recurring template that has no exam yet,
+    oldest first (periods missed while nothing ran are published too, and the close job then
+    closes them). Safe to run again and concurrently: (template, period) is unique in the
+    database, and a period someone else published meanwhile is skipped."""
+    from quiz.recurrence import opened_periods
+
+    published, short = 0, 0
+    templates = db.session.scalars(
+        sa.select(ExamTemplate)
+        .where(ExamTemplate.active, ExamTemplate.recurrence != Recurrence.NONE)
+        .order_by(ExamTemplate.id)
+    ).all()
+    for template in templates:
+        periods = opened_periods(template, now)
+        if not periods:
+            continue
+        existing = set(
+            db.session.scalars(
+                sa.select(Exam.period_key).where(
+                    Exam.template_id == template.id,
+                    Exam.retake_round == 0,
+                    Exam.period_key.in_([p.key for p in periods]),
+                )
+            )
+        )
+        for period in periods:
+            if period.key in existing:
+                continue
+            try:
+                with db.session.begin_nested():
+                    publish_exam(
+                        None,
+                        template,
+                        opens_at=period.opens_at,
+                        closes_at=period.closes_at,
+                        now=now,
+                        period_key=period.key,
+                        title=f"{template.title}（{period.key}）",
+                        catching_up=True,
+                    )
+                published += 1
+            except IntegrityError:  # published by a concurrent runner since we looked
+                continue
+            except ValidationFailed:  # the bank cannot fill the blueprint: skip, try next tick
+                short += 1
+    return {"published": published, "bank_short": short}
