@@ -80,9 +80,9 @@ AssignmentStatus.LABELS = {
     AssignmentStatus.ASSIGNED: _l("Not started"),
     AssignmentStatus.IN_PROGRESS: _l("In progress"),
     AssignmentStatus.SUBMITTED: _l("Submitted"),
-    AssignmentStatus.PASSED: _l("Passed"),
-    AssignmentStatus.FAILED: _l("Failed"),
-    AssignmentStatus.ABSENT: _l("Absent"),
+    AssignmentStatus.PASSED: _l("Passed the test"),
+    AssignmentStatus.FAILED: _l("Failed the test"),
+    AssignmentStatus.ABSENT: _l("Absent from the test"),
 }
 
 

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from quiz.publishing import publish_due_exams
+from quiz.reminders import post_exam_reminders
 from scheduler.housekeeping import run_housekeeping
 from study.reminders import post_checkin_reminders, post_session_reminders
 from study.sessions import close_due_sessions
@@ -30,6 +32,10 @@ MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 # fmt: off
 JOBS = (
+    Job("publish_exams", {"minute": "*"}, publish_due_exams, MINUTE,
+        _l("Publish the exams of recurring test templates whose period has opened")),
+    Job("exam_reminders", {"minute": "*/5"}, post_exam_reminders, 5 * MINUTE,
+        _l("Tell officers a test is open, and remind those who have not taken one closing within 24 hours")),
     Job("close_sessions", {"minute": "*"}, close_due_sessions, MINUTE,
         _l("Fix the expected list of started study sessions; mark absentees of ended ones")),
     Job("session_reminders", {"minute": 10}, post_session_reminders, HOUR,

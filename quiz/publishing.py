@@ -1,0 +1,230 @@
+"""Publishing an exam from a template: freeze the blueprint with its question pools, then assign
+every active officer of the scope (or the given officers, for a retake).
+
+publish_exam is the one way an Exam is made: by a supervisor's button, the publish-exam
+command, the scheduler's publish_due_exams (recurring templates) and the retake loop.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import Role, Unit, User
+from accounts.scope import can_manage_unit, unit_ids_in_subtree
+from core.errors import PermissionDenied, ValidationFailed
+from core.extensions import db
+from question_bank.models import Category, Question, QuestionVersion
+from quiz.models import AssignmentStatus, Exam, ExamAssignment, ExamTemplate, Recurrence
+
+SETTING_FIELDS = (
+    "attempts_allowed",
+    "attempt_policy",
+    "shuffle_questions",
+    "shuffle_options",
+    "partial_credit",
+    "retake_days",
+)
+
+
+def question_pool(category_id: int, qtype) -> list[list[int]]:
+    """[question_id, version_id, option_count] of the active questions of a category subtree and
+    type, at their current versions."""
+    category_path = sa.select(Category.path).where(Category.id == category_id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(Question.id, QuestionVersion.id, Question.options)
+        .join(Category, Category.id == Question.category_id)
+        .join(
+            QuestionVersion,
+            sa.and_(QuestionVersion.question_id == Question.id, QuestionVersion.number == Question.version),
+        )
+        .where(Question.active, Question.type == qtype, Category.path.startswith(category_path))
+        .order_by(Question.id)
+    )
+    return [[question_id, version_id, len(options or [])] for question_id, version_id, options in rows]
+
+
+def freeze_blueprint(rules) -> list[dict]:
+    """The template's rules with their pools. Raises ValidationFailed naming every row the bank
+    cannot fill (counting questions another row already needs from an overlapping category)."""
+    frozen, shortfalls, taken = [], [], set()
+    for number, rule in enumerate(rules, start=1):
+        pool = [entry for entry in question_pool(rule.category_id, rule.type) if entry[0] not in taken]
+        if len(pool) < rule.count:
+            category = db.session.get(Category, rule.category_id)
+            shortfalls.append(
+                _l(
+                    "Row %(number)s (%(category)s, %(type)s) needs %(count)s questions; the bank has %(available)s.",
+                    number=number,
+                    category=category.name if category else "?",
+                    type=rule.type.label,
+                    count=rule.count,
+                    available=len(pool),
+                )
+            )
+        taken.update(entry[0] for entry in pool[: rule.count])
+        frozen.append(
+            {
+                "category_id": rule.category_id,
+                "type": rule.type.value,
+                "count": rule.count,
+                "points": rule.points,
+                "pool": pool,
+            }
+        )
+    if not rules:
+        raise ValidationFailed(_l("The blueprint has no rows: add at least one."), field="rules")
+    if shortfalls:
+        raise ValidationFailed(" ".join(str(s) for s in shortfalls), field="rules")
+    return frozen
+
+
+def officers_in_scope(unit: Unit) -> list[tuple[int, int]]:
+    """(user_id, unit_id) of the active officers of a unit subtree."""
+    rows = db.session.execute(
+        sa.select(User.id, User.unit_id)
+        .where(User.unit_id.in_(unit_ids_in_subtree(unit)), User.active, User.role == Role.OFFICER)
+        .order_by(User.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def publish_exam(
+    actor: User | None,
+    template: ExamTemplate,
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    period_key: str | None = None,
+    title: str | None = None,
+    retake_of: Exam | None = None,
+    user_ids: list[int] | None = None,
+    catching_up: bool = False,
+) -> Exam:
+    """Create the exam and its assignments in the caller's transaction (the caller commits).
+    `actor` None is the system (scheduler, retake loop). `user_ids` limits the assignment (a
+    retake assigns exactly the flagged officers, in whatever unit they were assigned before).
+    `catching_up`: the scheduler publishing a period missed while nothing ran, whose window may
+    have passed already (the close job closes it next)."""
+    if actor is not None and not can_manage_unit(actor, template.scope_unit):
+        raise PermissionDenied(_l("You may publish tests only for your own units."))
+    if closes_at <= opens_at:
+        raise ValidationFailed(_l("The closing time must be after the opening time."), field="closes_at")
+    if closes_at <= now and not catching_up:
+        raise ValidationFailed(_l("The closing time has already passed."), field="closes_at")
+    blueprint = retake_of.blueprint if retake_of is not None else freeze_blueprint(template.rules)
+    exam = Exam(
+        template_id=template.id,
+        title=(title or template.title).strip(),
+        kind=template.kind,
+        scope_unit_id=template.scope_unit_id,
+        period_key=retake_of.period_key if retake_of is not None else period_key,
+        retake_round=retake_of.retake_round + 1 if retake_of is not None else 0,
+        retake_of_id=retake_of.id if retake_of is not None else None,
+        root_exam_id=(retake_of.root_exam_id or retake_of.id) if retake_of is not None else None,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        duration_minutes=template.duration_minutes,
+        total_points=sum(row["count"] * row["points"] for row in blueprint),
+        pass_mark_percent=template.pass_mark_percent,
+        blueprint=blueprint,
+        settings=(
+            dict(retake_of.settings)
+            if retake_of is not None
+            else {field: _plain(getattr(template, field)) for field in SETTING_FIELDS}
+        ),
+        published_by_id=actor.id if actor is not None else None,
+        published_at=now,
+    )
+    db.session.add(exam)
+    db.session.flush()
+    if user_ids is None:
+        assignees = officers_in_scope(template.scope_unit)
+    else:
+        assignees = _previous_units(retake_of, user_ids) if retake_of is not None else _current_units(user_ids)
+    if assignees:
+        db.session.execute(
+            sa.insert(ExamAssignment),
+            [
+                {
+                    "exam_id": exam.id,
+                    "user_id": user_id,
+                    "unit_id": unit_id,
+                    "status": AssignmentStatus.ASSIGNED,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for user_id, unit_id in assignees
+            ],
+        )
+    return exam
+
+
+def _plain(value):
+    return value.value if hasattr(value, "value") else value
+
+
+def _current_units(user_ids):
+    rows = db.session.execute(sa.select(User.id, User.unit_id).where(User.id.in_(user_ids)).order_by(User.id))
+    return [tuple(row) for row in rows]
+
+
+def _previous_units(exam: Exam, user_ids):
+    """A retake keeps each officer in the unit they were assigned under, so reports stay whole."""
+    rows = db.session.execute(
+        sa.select(ExamAssignment.user_id, ExamAssignment.unit_id)
+        .where(ExamAssignment.exam_id == exam.id, ExamAssignment.user_id.in_(user_ids))
+        .order_by(ExamAssignment.user_id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def publish_due_exams(now: datetime) -> dict:
+    """Publish every opened period of every active recurring template that has no exam yet,
+    oldest first (periods missed while nothing ran are published too, and the close job then
+    closes them). Safe to run again and concurrently: (template, period) is unique in the
+    database, and a period someone else published meanwhile is skipped."""
+    from quiz.recurrence import opened_periods
+
+    published, short = 0, 0
+    templates = db.session.scalars(
+        sa.select(ExamTemplate)
+        .where(ExamTemplate.active, ExamTemplate.recurrence != Recurrence.NONE)
+        .order_by(ExamTemplate.id)
+    ).all()
+    for template in templates:
+        periods = opened_periods(template, now)
+        if not periods:
+            continue
+        existing = set(
+            db.session.scalars(
+                sa.select(Exam.period_key).where(
+                    Exam.template_id == template.id,
+                    Exam.retake_round == 0,
+                    Exam.period_key.in_([p.key for p in periods]),
+                )
+            )
+        )
+        for period in periods:
+            if period.key in existing:
+                continue
+            try:
+                with db.session.begin_nested():
+                    publish_exam(
+                        None,
+                        template,
+                        opens_at=period.opens_at,
+                        closes_at=period.closes_at,
+                        now=now,
+                        period_key=period.key,
+                        title=f"{template.title}（{period.key}）",
+                        catching_up=True,
+                    )
+                published += 1
+            except IntegrityError:  # published by a concurrent runner since we looked
+                continue
+            except ValidationFailed:  # the bank cannot fill the blueprint: skip, try next tick
+                short += 1
+    return {"published": published, "bank_short": short}
