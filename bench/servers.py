@@ -33,7 +33,7 @@ def wait_until_up(url: str, timeout: float = 60, process=None, log_path=None) ->
         if process is not None and process.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own http URL)
                 if response.status == 200:
                     return
         except (OSError, urllib.error.URLError):
@@ -136,3 +136,19 @@ def _stop(process) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
+
+
+@contextlib.contextmanager
+def layout(app_spec: str, database_url: str, *, servers: int = 1, use_nginx: bool = False, workers: int = 2):
+    """`servers` gunicorn app servers, behind nginx when `use_nginx` (or when there are several);
+    yields the URL the load generator should use."""
+    use_nginx = use_nginx or servers > 1
+    env = {"YINGZHI_PROXY_COUNT": "1"} if use_nginx else {}
+    with contextlib.ExitStack() as stack:
+        bases = [
+            stack.enter_context(gunicorn(app_spec, database_url, workers=workers, env=env)) for _ in range(servers)
+        ]
+        if not use_nginx:
+            yield bases[0]
+            return
+        yield stack.enter_context(nginx([base.removeprefix("http://") for base in bases]))
