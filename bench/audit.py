@@ -57,12 +57,12 @@ def fill_answers(database_url: str, exam_id: int) -> int:
                 response = {"single": "B", "multiple": ["B"], "true_false": not answer}.get(qtype, ["错"])
             updates.append({"item_id": item_id, "response": response})
         if updates:
-            db.session.execute(
-                sa.update(PaperItem)
-                .where(PaperItem.id == sa.bindparam("item_id"))
+            table = PaperItem.__table__
+            db.session.connection().execute(
+                table.update()
+                .where(table.c.id == sa.bindparam("item_id"))
                 .values(response=sa.bindparam("response"), version=1),
                 updates,
-                execution_options={"synchronize_session": False},
             )
         db.session.commit()
         return len(updates)
