@@ -1,7 +1,8 @@
 """S5, the peak-hour replay (open model): officers with think time, on httpx.
 
 Every simulated officer is a coroutine holding its own signed-in session. All of them wait on one
-gate; when the gate opens they start together (the synchronised start of BENCHMARKS.md), then each
+gate; when the gate opens they are released together and press start within the start window
+(the synchronised start of BENCHMARKS.md: 3,000 within 60 s; a window of 0 is all at once), then each
 answers every item of their paper with a think time between answers, syncs the timer every five
 answers, submits, and looks at the result twice. The client records every save the server
 acknowledged (2xx) and every score a submit answered; bench/audit.py then checks the database.
@@ -50,9 +51,10 @@ class PeakResult:
 
 
 class _Officer:
-    def __init__(self, session: Session, client, result: PeakResult, rng: random.Random, think):
+    def __init__(self, session: Session, client, result: PeakResult, rng: random.Random, think, start_window):
         self.headers = {"Cookie": session.cookie, "X-CSRFToken": session.csrf}
         self.client, self.result, self.rng, self.think = client, result, rng, think
+        self.start_window = start_window
 
     async def call(self, kind, method, path, **kwargs):
         started = time.perf_counter()
@@ -78,6 +80,7 @@ class _Officer:
 
     async def take(self, exam_id: int, gate: asyncio.Event):
         await gate.wait()
+        await asyncio.sleep(self.rng.uniform(0, self.start_window))
         answer = await self.call("start", "POST", quiz_client.start_path(exam_id), json={})
         if answer is None:
             return
@@ -104,12 +107,13 @@ class _Officer:
             await self.call("result", "GET", quiz_client.attempt_path(attempt.id))
 
 
-async def _replay(base_url, sessions, exam_id, think, connections, seed) -> PeakResult:
+async def _replay(base_url, sessions, exam_id, think, start_window, connections, seed) -> PeakResult:
     result = PeakResult(officers=len(sessions), seconds=0.0)
     gate = asyncio.Event()
     async with _no_cookie_client(base_url, connections) as client:
         officers = [
-            _Officer(session, client, result, random.Random(seed + n), think) for n, session in enumerate(sessions)
+            _Officer(session, client, result, random.Random(seed + n), think, start_window)
+            for n, session in enumerate(sessions)
         ]
         tasks = [asyncio.create_task(officer.take(exam_id, gate)) for officer in officers]
         await asyncio.sleep(0.5)  # every officer is waiting at the gate
@@ -120,8 +124,18 @@ async def _replay(base_url, sessions, exam_id, think, connections, seed) -> Peak
     return result
 
 
-def replay(base_url: str, sessions: list[Session], exam_id: int, *, think=(3.0, 9.0), connections=128, seed=5):
-    return asyncio.run(_replay(base_url, sessions, exam_id, think, connections, seed))
+def replay(
+    base_url: str,
+    sessions: list[Session],
+    exam_id: int,
+    *,
+    think=(3.0, 9.0),
+    start_window=20.0,
+    connections=128,
+    seed=5,
+):
+    """Officers released together press start within `start_window` seconds (0: all at once)."""
+    return asyncio.run(_replay(base_url, sessions, exam_id, think, start_window, connections, seed))
 
 
 async def _double_submits(base_url, pairs, connections):
