@@ -16,9 +16,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from deploy.nginx import render as render_nginx
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 
 
 def free_port() -> int:
@@ -82,32 +83,15 @@ def gunicorn(app_spec: str, database_url: str, *, workers: int = 2, port: int | 
         _stop(process)
 
 
-def render_nginx_config(template: str, *, listen: str, upstreams: list[str], prefix: str, static_root: str) -> str:
-    """Fill the production template's placeholders; `prefix` holds pid, logs and temp files."""
-    servers = "\n".join(f"        server {address} max_fails=0;" for address in upstreams)
-    return (
-        template.replace("{{LISTEN}}", listen)
-        .replace("{{UPSTREAM_SERVERS}}", servers)
-        .replace("{{PREFIX}}", prefix)
-        .replace("{{STATIC_ROOT}}", static_root)
-    )
-
-
 @contextlib.contextmanager
 def nginx(upstreams: list[str], *, port: int | None = None):
     """Debian's nginx, in the foreground, proxying to `upstreams` ("127.0.0.1:8001", ...)."""
     port = port or free_port()
     prefix = Path(tempfile.mkdtemp(prefix="yingzhi-nginx-"))
+    prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) write their temp files here
     (prefix / "logs").mkdir()
-    config = render_nginx_config(
-        NGINX_TEMPLATE.read_text(),
-        listen=f"127.0.0.1:{port}",
-        upstreams=upstreams,
-        prefix=str(prefix),
-        static_root=str(ROOT / "static"),
-    )
+    config = render_nginx(listen=f"127.0.0.1:{port}", upstreams=upstreams, prefix=str(prefix))
     config_path = prefix / "nginx.conf"
-    # Running as root: nginx's workers drop to `user`; outside root the directive is ignored.
     config_path.write_text(config)
     log_path = prefix / "logs" / "stderr.log"
     with open(log_path, "wb") as log:
