@@ -59,8 +59,11 @@ def app_environment(database_url: str, extra: dict | None = None) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, database_url: str, *, workers: int = 2, port: int | None = None, env=None, logdir=None):
-    """Run `gunicorn -c gunicorn.conf.py app_spec` on 127.0.0.1; yields the base URL."""
+def gunicorn(
+    app_spec: str, database_url: str, *, workers: int = 2, port: int | None = None, env=None, logdir=None, args=()
+):
+    """Run `gunicorn -c gunicorn.conf.py [args] app_spec` on 127.0.0.1; yields the base URL.
+    `args` override the configuration file (e.g. ["-k", "gthread", "--threads", "4"])."""
     port = port or free_port()
     logdir = Path(logdir or tempfile.mkdtemp(prefix="yingzhi-bench-"))
     log_path = logdir / f"gunicorn-{port}.log"
@@ -68,7 +71,7 @@ def gunicorn(app_spec: str, database_url: str, *, workers: int = 2, port: int | 
     environment.update(YINGZHI_BIND=f"127.0.0.1:{port}", YINGZHI_WORKERS=str(workers))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app_spec],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args, app_spec],
             cwd=ROOT,
             env=environment,
             stdout=log,
