@@ -73,6 +73,7 @@ function init(args)
     end
   end
   share = #lines
+  padding = wrk.format("GET", "/healthz")
 end
 
 -- "once" mode: wrk's main thread sleeps for the whole -d even when every thread stopped early, so
@@ -86,9 +87,10 @@ function request()
   position = position + 1
   if position > #lines then
     if mode == "once" then
+      -- request() must return something: a health check, never a second copy of a real request.
       wrk.thread:stop()
       position = #lines
-      return lines[#lines]
+      return padding
     end
     position = 1
   end

@@ -1,0 +1,116 @@
+"""The production layout: the nginx template renders to a configuration nginx accepts, bin/prod-up
+refuses to start without its database and key, and on PostgreSQL it serves through nginx from two
+app servers with the scheduler beside them."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.servers import free_port
+from deploy import nginx as nginx_config
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def test_template_renders_every_upstream_and_long_lived_static_files(tmp_path):
+    text = nginx_config.render(listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001", "10.0.0.2:8000"], prefix="/x")
+    assert "{{" not in text
+    assert "server 127.0.0.1:8001 max_fails=0;" in text and "server 10.0.0.2:8000 max_fails=0;" in text
+    assert "max-age=31536000, immutable" in text
+    assert "X-Forwarded-For" in text
+    with pytest.raises(ValueError):
+        nginx_config.render(listen="127.0.0.1:8080", upstreams=[], prefix="/x")
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed")
+def test_nginx_accepts_the_rendered_configuration(tmp_path):
+    (tmp_path / "logs").mkdir()
+    config = tmp_path / "nginx.conf"
+    config.write_text(nginx_config.render(listen="127.0.0.1:18999", upstreams=["127.0.0.1:8001"], prefix=str(tmp_path)))
+    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+
+
+def test_prod_up_needs_a_database_and_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    done = subprocess.run([str(ROOT / "bin" / "prod-up")], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert "DATABASE_URL" in done.stderr
+
+
+def _two_consecutive_free_ports():
+    for base in range(21000, 29000, 7):
+        try:
+            with socket.socket() as one, socket.socket() as two:
+                one.bind(("127.0.0.1", base))
+                two.bind(("127.0.0.1", base + 1))
+            return base
+        except OSError:
+            continue
+    pytest.skip("no two consecutive free ports")
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (our own http URL)
+        return response.status, dict(response.headers), response.read()
+
+
+def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_postgres, _schema, tmp_path):
+    if not is_postgres:
+        pytest.skip("the production layout runs on PostgreSQL")
+    if not os.path.exists(NGINX):
+        pytest.skip("nginx is not installed")
+    first, listen = _two_consecutive_free_ports(), free_port()
+    second = first + 1  # prod-up numbers app servers from the first port
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        SECRET_KEY="prod-up-test",
+        YINGZHI_CONFIG="development",  # production would want Redis for the sign-in limits
+        YINGZHI_RUN_DIR=str(tmp_path),
+    )
+    layout = subprocess.Popen(
+        [
+            str(ROOT / "bin" / "prod-up"),
+            "--servers",
+            "2",
+            "--nginx",
+            "--first-port",
+            str(first),
+            "--no-migrate",
+            "--listen",
+            f"127.0.0.1:{listen}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status, _, _ = _get(f"http://127.0.0.1:{listen}/healthz")
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+        for port in (first, second):
+            assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        _, headers, _ = _get(f"http://127.0.0.1:{listen}/static/css/app.css?v=1")
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        _, headers, _ = _get(f"http://127.0.0.1:{listen}/login")
+        assert headers["Cache-Control"] == "no-store"
+    finally:
+        os.killpg(layout.pid, signal.SIGINT)
+        output = layout.communicate(timeout=30)[0].decode(errors="replace")
+    assert "scheduler: pid" in output and output.count("app server") == 2, output[-2000:]
