@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -397,6 +398,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    # A TERM (timeout, an operator) unwinds like Ctrl-C, so every server this run started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.perf_counter()
     with world.fresh_database(args.db, args.postgres_url, keep=args.keep) as url:
         summary = world.build(url, args.officers)
