@@ -1,8 +1,22 @@
 """gunicorn settings for Yingzhi. Run: gunicorn -c gunicorn.conf.py "app:create_app()".
 
-Sync workers: on SQLite they were steadier than gthread (BENCHMARKS.md), and every request is
-short. Each worker holds its own connection pool; with preload_app the pool created while loading
-the app in the master is discarded in post_fork, so no two workers ever share a connection.
+Sync workers, one per core (YINGZHI_WORKERS overrides). Measured on this 2-core box with SQLite,
+wrk c=16 on loopback, the bench app (bench/ceiling_app.py) and the autosave of S1, medians of
+three interleaved 8 s rounds while other jobs loaded the box (load average 5-8, so only the
+comparison counts, not the figures):
+
+    worker setting        bare req/s  insert req/s  S1 autosave req/s  S1 p99
+    sync, 2 workers            652          420               110       335 ms
+    sync, 3 workers            625          269                88       682 ms
+    gthread, 2 x 4 threads   1,305          584               132     1,315 ms
+
+gthread answers the bare endpoint faster (it keeps connections alive; sync closes each one) but
+its autosave tail is four times longer: threads of one process queue on the GIL and on SQLite's
+single writer while holding the write lock. A third sync worker only adds contention on 2 cores.
+Every request here is short, so sync workers behind nginx (which buffers slow phone clients)
+are the steady choice; BENCHMARKS.md saw the same. Each worker holds its own connection pool;
+with preload_app the pool created while loading the app in the master is discarded in
+post_fork, so no two workers ever share a connection.
 """
 
 import multiprocessing
