@@ -35,4 +35,6 @@ def _view_declares_no_limits() -> bool:
     if view is None:
         return True
     return get_qualified_name(view) not in marked and not limiter.limit_manager.has_hints(request.endpoint)
+
+
 talisman = Talisman()
