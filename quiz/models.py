@@ -1,6 +1,7 @@
 """Tests from template to retake: ExamTemplate and its PaperRules (the blueprint), Exam (one
 published instance), ExamAssignment (one officer's place in it), Attempt and PaperItem (the
-officer's own paper, each answer saved on its item)."""
+officer's own paper, each answer saved on its item) and WrongAnswer (the 错题本 entries closing
+adds and practice clears)."""
 
 import enum
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
 from core.extensions import db
-from question_bank.models import QuestionType, QuestionVersion
+from question_bank.models import Question, QuestionType, QuestionVersion
 
 
 class LabelledEnum(enum.StrEnum):
@@ -299,3 +300,23 @@ class PaperItem(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question_version: Mapped[QuestionVersion] = relationship(lazy="joined", innerjoin=True)
+
+
+class WrongAnswer(db.Model):
+    """A question in an officer's wrong-answer book. It leaves the book (`cleared_at`) after two
+    correct practice answers in a row; a new wrong answer puts it back."""
+
+    __tablename__ = "wrong_answers"
+    __table_args__ = (sa.UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
+    exam_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exams.id"))  # where it was last got wrong
+    wrong_count: Mapped[int] = mapped_column(default=1)
+    correct_streak: Mapped[int] = mapped_column(default=0)
+    first_wrong_at: Mapped[datetime]
+    last_wrong_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+
+    question: Mapped[Question] = relationship()

@@ -7,9 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from core.extensions import db
+from core.i18n import N_
 from notices.services import notify
 from quiz.models import AssignmentStatus, Exam, ExamAssignment
-from study.models import N_
 
 NEW_EXAM_NOTICE_WINDOW = timedelta(days=1)  # exams opened longer ago than this get no "new" notice
 CLOSING_SOON = timedelta(hours=24)

@@ -10,13 +10,8 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from accounts.models import Unit, User
 from core.extensions import db
+from core.i18n import N_  # noqa: F401  (re-exported: study modules import it from here)
 from question_bank.models import Category
-
-
-def N_(message: str) -> str:
-    """Mark an English msgid for extraction without translating it now: notices store msgids and
-    are translated when shown, in their reader's language."""
-    return message
 
 
 def _enum(enum_class):

@@ -31,9 +31,10 @@ def weekly_template(world, category=None, **fields):
         "close_weekday": 6,
         "close_time": "20:00",
         "recurs_from": MONDAY_0800 - timedelta(hours=1),
+        "title": "应知应会周测",
         **fields,
     }
-    return make_template(world["east"], category, title="应知应会周测", **fields)
+    return make_template(world["east"], category, **fields)
 
 
 def exams_of(template):
@@ -189,3 +190,31 @@ def test_run_due_jobs_at_a_time_publishes_the_week_and_says_so(app, world):
     assert [e.period_key for e in exams_of(template)] == ["2026-W48"]
     again = app.test_cli_runner().invoke(args=["run-due-jobs", "--at", "2026-11-23T08:00:40"])
     assert "published 1" not in again.output and len(exams_of(template)) == 1
+
+
+def test_a_publish_run_crashing_halfway_leaves_nothing_and_the_next_tick_completes_it(world, monkeypatch):
+    """S6: the second template's assignments fail to insert; the run rolls back whole (no exam
+    without its papers), is recorded as an error, and the next tick publishes both."""
+    from quiz import publishing
+
+    first = weekly_template(world)
+    second = weekly_template(world, title="第二个周测")
+    real_officers = publishing.officers_in_scope
+    calls = []
+
+    def crash_on_second(unit):
+        calls.append(unit.id)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_officers(unit)
+
+    monkeypatch.setattr(publishing, "officers_in_scope", crash_on_second)
+    crashed = runner.run_job("publish_exams", MONDAY_0800 + timedelta(seconds=1), trigger="schedule")
+    assert crashed.outcome == "error" and "disk full" in crashed.error
+    assert exams_of(first) == [] and exams_of(second) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExamAssignment)) == 0
+
+    monkeypatch.setattr(publishing, "officers_in_scope", real_officers)
+    retried = runner.run_job("publish_exams", MONDAY_0800 + timedelta(seconds=1), trigger="schedule")
+    assert retried.outcome == "ok" and retried.counts["published"] == 2
+    assert len(exams_of(first)) == len(exams_of(second)) == 1
