@@ -10,7 +10,8 @@ What one run does, in order:
    open exams of 20 items for all of them (bench/world.py);
 2. the ceilings: bench/ceiling_app.py (the app factory plus /bench/bare and /bench/insert) served
    exactly as the app will be (same gunicorn.conf.py, workers, server count, nginx or not),
-   measured with wrk (15 s, c=16);
+   measured with wrk (15 s, c=16), before the scenarios and again after them (the box is shared;
+   every ratio is to the mean of the two);
 3. the app itself in the same layout; officers sign in through the real /login form first;
 4. the scenarios (wrk with bench/rotate.lua rotating per-officer requests; S5 on httpx with the
    database audited afterwards), then ONE table: requests/s, p50/p95/p99, errors, and the ratio to
@@ -26,6 +27,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -154,6 +156,7 @@ class Bench:
         self.args, self.url, self.exams = args, database_url, exams
         self.rows: list[Row] = []
         self.ceilings: dict[str, float] = {}
+        self.measured: list = []  # (when, bare result, insert result)
 
     def wanted(self, name: str) -> bool:
         return not self.args.only or name in self.args.only
@@ -162,14 +165,32 @@ class Bench:
         return wrk.run(base, requests, connections=connections, seconds=seconds or self.args.seconds, once=once)
 
     # 2. Ceilings ---------------------------------------------------------------------------------
-    def run_ceilings(self):
+    def run_ceilings(self, when: str):
+        """Measure both ceilings; run before and after the scenarios (the box is shared and its
+        load drifts over minutes), and every ratio is to the mean of the two."""
         with servers.layout(CEILING_APP, self.url, **self.layout()) as base:
             self.measure(base, [wrk.Request("GET", "/bench/bare")], 16, seconds=3)  # warm up
             bare = self.measure(base, [wrk.Request("GET", "/bench/bare")], 16)
             insert = self.measure(base, [wrk.Request("POST", "/bench/insert")], 16)
-        self.ceilings = {"bare": bare.rps, "insert": insert.rps}
-        self.rows.append(from_wrk("ceiling: bare", 16, bare, bare.rps, "bare"))
-        self.rows.append(from_wrk("ceiling: one-row insert", 16, insert, bare.rps, "bare"))
+        self.measured.append((when, bare, insert))
+        self.ceilings = {
+            "bare": statistics.mean(m[1].rps for m in self.measured),
+            "insert": statistics.mean(m[2].rps for m in self.measured),
+        }
+
+    def ceiling_rows(self) -> list[Row]:
+        rows = []
+        for when, bare, insert in self.measured:
+            rows.append(from_wrk(f"ceiling: bare ({when})", 16, bare, self.ceilings["bare"], "bare"))
+            rows.append(from_wrk(f"ceiling: one-row insert ({when})", 16, insert, self.ceilings["bare"], "bare"))
+        return rows
+
+    def recompute_ratios(self):
+        """Scenario ratios were taken against the ceilings known at the time; redo them against the
+        mean of before and after."""
+        for row in self.rows:
+            if row.rps is not None and row.anchor in ("bare", "insert"):
+                row.ratio = row.rps / self.ceilings[row.anchor]
 
     def layout(self):
         return {"servers": self.args.servers, "use_nginx": self.args.nginx, "workers": self.args.workers}
@@ -405,12 +426,14 @@ def main(argv=None):
         summary = world.build(url, args.officers)
         print(f"database ready ({args.db}): {summary}", flush=True)
         bench = Bench(args, url, summary["exams"])
-        bench.run_ceilings()
-        print(
-            f"ceilings: bare {bench.ceilings['bare']:.0f} req/s, insert {bench.ceilings['insert']:.0f} req/s",
-            flush=True,
-        )
+        bench.run_ceilings("before")
+        print(f"ceilings: bare {bench.ceilings['bare']:.0f} req/s, insert {bench.ceilings['insert']:.0f}", flush=True)
         bench.run_app()
+        bench.run_ceilings("after")
+        print(
+            f"ceilings after: bare {bench.measured[-1][1].rps:.0f}, insert {bench.measured[-1][2].rps:.0f}", flush=True
+        )
+        bench.recompute_ratios()
         if args.keep:
             print(f"database kept: {url}")
     layout = f"{args.servers} x gunicorn -w {args.workers} -k sync" + (
@@ -418,10 +441,11 @@ def main(argv=None):
     )
     title = (
         f"Yingzhi load benchmark: {args.db}, {layout}, wrk {args.seconds} s, "
-        f"{os.cpu_count()} cores, load generator on the same box ({time.perf_counter() - began:.0f} s in all)"
+        f"{os.cpu_count()} cores, load generator on the same box ({time.perf_counter() - began:.0f} s in all); "
+        "ratios to the mean of the ceilings before and after"
     )
     print()
-    print(format_table(bench.rows, title))
+    print(format_table(bench.ceiling_rows() + bench.rows, title))
     with contextlib.suppress(OSError):
         print(f"load average: {os.getloadavg()[0]:.1f}")
 
