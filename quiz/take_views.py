@@ -43,3 +43,15 @@ def attempt_result(attempt_id):
     state = attempts.attempt_state(attempt, now)
     exam = db.session.get(Exam, attempt.exam_id)
     return render_template("quiz/result.html", attempt=attempt, state=state, exam=exam)
+
+
+@bp.app_template_filter("quiz_response")
+def format_response(value) -> str:
+    """A response or answer as text: letters, 正确/错误, or the blanks (alternatives with " / ")."""
+    if value is None or value == [] or value == "":
+        return str(_l("Not answered"))
+    if isinstance(value, bool):
+        return str(_l("True") if value else _l("False"))
+    if isinstance(value, list):
+        return "；".join(" / ".join(v) if isinstance(v, list) else str(v) for v in value)
+    return str(value)
