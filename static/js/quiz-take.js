@@ -347,6 +347,7 @@
     $("[data-bar]").hidden = true;
     $("[data-clock]").hidden = true;
     $("[data-save-status]").textContent = "";
+    $("[data-save-status]").className = "save-status";
     if (!$("[data-alert]").classList.contains("bad")) alertBox("");
     var box = $("[data-result]");
     $("[data-score]").textContent = formatNumber(result.score);
