@@ -248,9 +248,9 @@ def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: date
     seen = data.get("version")
     if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
         raise ValidationFailed(_l("The request could not be understood."), field="version")
-    unfinished = sa.select(Attempt.id).where(
-        Attempt.id == attempt_id, Attempt.finished_at.is_(None), Attempt.deadline_at >= now - grace()
-    )
+    # The deadline never changes after the start and was checked above; what may have changed
+    # since the SELECT is that the attempt was finished (a submit, the close job).
+    unfinished = sa.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
     update = (
         sa.update(PaperItem)
         .where(PaperItem.id == item_id, PaperItem.attempt_id.in_(unfinished))
@@ -268,7 +268,7 @@ def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: date
 def _refuse_closed(finished_at, deadline_at, now):
     if finished_at is not None:
         raise Conflict(_l("This test has been submitted; answers can no longer be changed."), code="finished")
-    if now > deadline_at + grace():
+    if now > deadline_at and now > deadline_at + grace():  # the setting is read only when late
         raise Gone(_l("Time is up for this test; this answer arrived too late to be kept."), code="deadline_passed")
 
 
