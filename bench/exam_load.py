@@ -69,7 +69,9 @@ def build(url, officers):
     from quiz.models import ExamKind, ExamTemplate, PaperRule
     from quiz.publishing import publish_exam
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         now = clock.now()
@@ -88,23 +90,50 @@ def build(url, officers):
         category = bank.create_category(None, name="基准题库", now=now)
         for n in range(24):
             bank.create_question(
-                None, category=category, type=QuestionType.SINGLE, stem=f"单选{n}：政法队伍的根本属性？",
-                options=[f"甲{n}", f"乙{n}", f"丙{n}", f"丁{n}"], answer="A", explanation="解析", now=now,
+                None,
+                category=category,
+                type=QuestionType.SINGLE,
+                stem=f"单选{n}：政法队伍的根本属性？",
+                options=[f"甲{n}", f"乙{n}", f"丙{n}", f"丁{n}"],
+                answer="A",
+                explanation="解析",
+                now=now,
             )
             bank.create_question(
-                None, category=category, type=QuestionType.MULTIPLE, stem=f"多选{n}：四项任务包括？",
-                options=[f"甲{n}", f"乙{n}", f"丙{n}", f"丁{n}"], answer=["A", "C"], explanation="解析", now=now,
+                None,
+                category=category,
+                type=QuestionType.MULTIPLE,
+                stem=f"多选{n}：四项任务包括？",
+                options=[f"甲{n}", f"乙{n}", f"丙{n}", f"丁{n}"],
+                answer=["A", "C"],
+                explanation="解析",
+                now=now,
             )
             bank.create_question(
-                None, category=category, type=QuestionType.TRUE_FALSE, stem=f"判断{n}：必须对党忠诚。",
-                answer=True, explanation="解析", now=now,
+                None,
+                category=category,
+                type=QuestionType.TRUE_FALSE,
+                stem=f"判断{n}：必须对党忠诚。",
+                answer=True,
+                explanation="解析",
+                now=now,
             )
             bank.create_question(
-                None, category=category, type=QuestionType.FILL, stem=f"填空{n}：坚持以____为中心。",
-                answer=[["人民"]], explanation="解析", now=now,
+                None,
+                category=category,
+                type=QuestionType.FILL,
+                stem=f"填空{n}：坚持以____为中心。",
+                answer=[["人民"]],
+                explanation="解析",
+                now=now,
             )
         template = ExamTemplate(
-            title="基准周测", kind=ExamKind.WEEKLY, scope_unit_id=city.id, duration_minutes=30, created_at=now, updated_at=now
+            title="基准周测",
+            kind=ExamKind.WEEKLY,
+            scope_unit_id=city.id,
+            duration_minutes=30,
+            created_at=now,
+            updated_at=now,
         )
         template.rules = [
             PaperRule(position=0, category_id=category.id, type=QuestionType.SINGLE, count=10, points=5),
@@ -114,7 +143,9 @@ def build(url, officers):
         ]
         db.session.add(template)
         db.session.flush()
-        exam = publish_exam(None, template, opens_at=now, closes_at=now + timedelta(days=1), now=now, period_key="bench")
+        exam = publish_exam(
+            None, template, opens_at=now, closes_at=now + timedelta(days=1), now=now, period_key="bench"
+        )
         db.session.commit()
         exam_id = exam.id
         if db.engine.dialect.name == "postgresql":
@@ -240,7 +271,10 @@ def audit(app, stats):
 
     problems = []
     with app.app_context():
-        items = {item.id: item for item in db.session.scalars(sa.select(PaperItem).where(PaperItem.id.in_(list(stats.acked))))}
+        items = {
+            item.id: item
+            for item in db.session.scalars(sa.select(PaperItem).where(PaperItem.id.in_(list(stats.acked))))
+        }
         for item_id, (version, response) in stats.acked.items():
             item = items.get(item_id)
             qtype = item.question_version.type if item else None
@@ -251,8 +285,14 @@ def audit(app, stats):
         for attempt in attempts:
             total = sum(i.score or 0 for i in attempt.items)
             assignment = db.session.get(ExamAssignment, attempt.assignment_id)
-            if attempt.finished_at is None or attempt.score != stats.submitted[attempt.id] or abs(total - attempt.score) > 1e-6:
-                problems.append(f"attempt {attempt.id}: score {attempt.score}, items {total}, reply {stats.submitted[attempt.id]}")
+            if (
+                attempt.finished_at is None
+                or attempt.score != stats.submitted[attempt.id]
+                or abs(total - attempt.score) > 1e-6
+            ):
+                problems.append(
+                    f"attempt {attempt.id}: score {attempt.score}, items {total}, reply {stats.submitted[attempt.id]}"
+                )
             if assignment.counted_attempt_id != attempt.id:
                 problems.append(f"attempt {attempt.id}: not counted on its assignment")
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
@@ -279,7 +319,10 @@ def main():
     try:
         started = time.perf_counter()
         app, exam_id = build(url, args.officers)
-        print(f"database ({args.db}): {args.officers} officers and an open weekly test in {time.perf_counter() - started:.1f} s")
+        print(
+            f"database ({args.db}): {args.officers} officers and an open weekly test "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         process, base = serve(url, args.workers)
         try:
             stats, elapsed, failures = asyncio.run(drive(base, exam_id, args.officers, args.connections, args.seed))
@@ -288,7 +331,8 @@ def main():
             process.wait(20)
         saves = stats.save_ms
         print(
-            f"\n{args.officers} officers, {args.connections} connections, gunicorn {args.workers} sync workers, {args.db}"
+            f"\n{args.officers} officers, {args.connections} connections, "
+            f"gunicorn {args.workers} sync workers, {args.db}"
         )
         print(f"  whole run (sign-in, start, {len(saves) // max(1, args.officers)} saves, submit): {elapsed:.1f} s")
         print(f"  attempts submitted: {len(stats.submitted)}  ({len(stats.submitted) / elapsed:.1f} attempts/s)")

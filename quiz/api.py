@@ -30,7 +30,9 @@ def _body() -> dict:
 @signed_in
 def list_exams():
     now = clock.now()
-    return jsonify({"server_now": now.isoformat(), "exams": [row.json() for row in exam_list.my_exams(current_user, now)]})
+    return jsonify(
+        {"server_now": now.isoformat(), "exams": [row.json() for row in exam_list.my_exams(current_user, now)]}
+    )
 
 
 @bp.post("/exams/<int:exam_id>/attempts")

@@ -92,7 +92,11 @@ def my_exams(user: User, now: datetime, *, exam_id: int | None = None) -> list[M
             sa.select(
                 Attempt.assignment_id,
                 sa.func.count(Attempt.id).label("used"),
-                sa.func.max(sa.case((Attempt.finished_at.is_(None), Attempt.id))).label("open_id"),
+                # An unfinished attempt whose time ran out is not "in progress": starting again
+                # grades it with its saved answers first (quiz.attempts.start_or_resume).
+                sa.func.max(
+                    sa.case((sa.and_(Attempt.finished_at.is_(None), Attempt.deadline_at > now), Attempt.id))
+                ).label("open_id"),
                 sa.func.max(Attempt.id).label("last_id"),
             )
             .where(Attempt.assignment_id.in_([a.id for a, _ in rows]))

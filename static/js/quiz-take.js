@@ -31,7 +31,7 @@
   var deadline = 0;        // local ms timestamp of the server deadline
   var queue = {};          // item id -> {response, version}: answers not yet acknowledged
   var sending = false, retryDelay = 0, retryTimer = null, loginNeeded = false;
-  var finished = false, submitting = false, hiddenAt = null;
+  var finished = false, submitting = false, autoSubmitted = false, hiddenAt = null;
 
   function queueKey() { return "yingzhi.quiz.queue." + attempt.id; }
   function storeQueue() {
@@ -115,11 +115,13 @@
         if (reply.status === 409 && reply.body.error === "stale_version") {
           delete queue[id];
           storeQueue();
-          if (item && reply.body.item) {
-            item.response = reply.body.item.response;
-            item.version = reply.body.item.version;
+          var latest = reply.body.item;
+          if (item && latest) {
+            item.response = latest.response;
+            item.version = latest.version;
           }
-          alertBox(t("stale"));
+          // The same answer already stored (its earlier reply was lost on the way): nothing to say.
+          if (!latest || JSON.stringify(latest.response) !== JSON.stringify(entry.response)) alertBox(t("stale"));
           render();
           return flush();
         }
@@ -305,6 +307,7 @@
     $("[data-countdown]").textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
     clockBox.classList.toggle("low", left <= 300);
     if (left <= 0) {
+      autoSubmitted = true;
       alertBox(t("time-up"), "warn");
       submit(true);
       return;
@@ -356,7 +359,9 @@
     verdict.textContent = result.passed ? t("passed") : t("failed");
     verdict.className = "badge big " + (result.passed ? "good" : "bad");
     $("[data-pass-mark]").textContent = t("pass-mark", { n: formatNumber(result.pass_mark) });
-    if (result.finish_reason === "timed_out") { $("[data-reason]").textContent = t("timed-out"); $("[data-reason]").hidden = false; }
+    var reason = result.finish_reason === "timed_out" ? t("timed-out") : autoSubmitted ? t("auto-submitted") : "";
+    $("[data-reason]").textContent = reason;
+    $("[data-reason]").hidden = !reason;
     box.hidden = false;
     root.classList.add("done");
     window.scrollTo(0, 0);

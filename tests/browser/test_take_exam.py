@@ -107,6 +107,9 @@ def test_officer_takes_a_weekly_test_on_a_phone(world, browser, live_server):
     assert phone.locator("[data-score]").inner_text() == "100"
     assert phone.locator("[data-verdict]").inner_text() == "通过"
     screenshot(phone, "quiz-result-phone")
+    phone.click("text=返回我的测试")
+    expect(phone.locator(".exam-card")).to_contain_text("通过")
+    screenshot(phone, "quiz-my-exams-phone")
     db.session.rollback()
     assert db.session.get(Attempt, attempt.id).score == 100.0
     # The saves tried while offline fail as they should; nothing else may.
@@ -131,9 +134,57 @@ def test_the_time_runs_out_and_the_test_submits_itself(world, browser, live_serv
     expect(phone.locator("[data-result]")).to_be_visible(timeout=30000)
     assert phone.locator("[data-score]").inner_text() == "20"
     assert phone.locator("[data-verdict]").inner_text() == "未通过"
+    expect(phone.locator("[data-reason]")).to_contain_text("自动")
     screenshot(phone, "quiz-timed-out-phone")
     db.session.rollback()
     finished = db.session.get(Attempt, attempt.id)
     assert finished.finished_at is not None and finished.score == 20.0
     assert phone.watcher.errors == []
+    phone.context.close()
+
+
+def test_a_failed_save_is_retried_and_an_expired_sign_in_keeps_the_answer_until_signing_in_again(
+    world, browser, live_server
+):
+    """E3 (the queue retries after a 5xx) and E17 (after a 401 the answer waits; once the officer
+    signs in again in another tab it is sent, through a refreshed CSRF token)."""
+    category, _ = small_bank()
+    exam = publish(make_template(world["east"], category))
+    officer = world["east_officer"]
+    phone = open_page(browser, PHONE_390, live_server)
+    sign_in(phone, officer.username, TEST_PASSWORD)
+    phone.goto(f"/exams/{exam.id}/take")
+    phone.click("[data-start]")
+    expect(phone.locator(".question")).to_have_count(1)
+    _attempt, paper = _paper(officer)
+
+    failures = []
+
+    def fail_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            return route.fulfill(status=500, content_type="application/json", body='{"error": "server_error"}')
+        return route.continue_()
+
+    phone.route("**/answers/**", fail_once)
+    _answer(phone, 1, *paper[0][1:])
+    _saved(phone)  # retried after the 500
+    assert len(failures) == 1 and _stored(paper[0][0]) is not None
+    phone.unroute("**/answers/**")
+
+    phone.context.clear_cookies()  # the sign-in expires mid-test
+    _answer(phone, 2, *paper[1][1:])
+    expect(phone.locator("[data-alert]")).to_contain_text("登录已过期")
+    expect(phone.locator("[data-alert] a")).to_have_text("重新登录")
+    screenshot(phone, "quiz-signed-out-phone")
+    assert _stored(paper[1][0]) is None
+
+    other_tab = phone.context.new_page()
+    sign_in(other_tab, officer.username, TEST_PASSWORD)
+    other_tab.close()
+    phone.evaluate("window.dispatchEvent(new Event('focus'))")
+    _saved(phone)
+    assert _stored(paper[1][0]) is not None
+    expected = ("500", "401", "400")  # the injected failure, the expired sign-in, the stale CSRF token
+    assert [e for e in phone.watcher.errors if not any(code in e for code in expected)] == []
     phone.context.close()

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from core.extensions import db
+from question_bank.models import QuestionType
 from quiz.models import AssignmentStatus, Attempt, ExamAssignment, FinishReason, PaperItem
 from quiz.papers import attempt_seed, draw_paper
 from tests.conftest import reload
@@ -237,7 +238,9 @@ def test_no_start_before_opening_after_closing_or_beyond_the_attempts(world, log
     assert client.post(f"/api/v1/exams/{later.id}/attempts").get_json()["error"] == "exam_closed"
 
 
-def test_an_officers_exception_gives_extra_time_an_extra_attempt_and_a_later_window(world, exam, login_as, frozen_clock):
+def test_an_officers_exception_gives_extra_time_an_extra_attempt_and_a_later_window(
+    world, exam, login_as, frozen_clock
+):
     assignment = ExamAssignment.query.filter_by(exam_id=exam.id, user_id=world["east_officer"].id).one()
     assignment.extra_minutes, assignment.extra_attempts = 15, 1
     assignment.closes_at = exam.closes_at + timedelta(days=1)
@@ -273,9 +276,7 @@ def test_leaving_the_page_is_counted_beyond_the_tolerance(world, exam, login_as)
     assert (attempt.leave_count, attempt.leave_seconds) == (1, 40)
 
 
-def test_an_expired_sign_in_gets_a_json_401_and_the_queued_answer_saves_after_signing_in(
-    world, login_as, frozen_clock
-):
+def test_an_expired_sign_in_gets_a_json_401_and_the_queued_answer_saves_after_signing_in(world, login_as, frozen_clock):
     """E17: the page keeps what it could not send and resends it after the officer signs in."""
     category, _ = small_bank()
     exam = publish(make_template(world["east"], category, duration_minutes=240))
@@ -342,3 +343,36 @@ def test_the_api_is_described_in_openapi(client):
         "/api/v1/attempts/{attempt_id}",
         "/api/v1/attempts/{attempt_id}/leave",
     } <= set(paths)
+
+
+def test_a_new_paper_avoids_the_questions_of_the_officers_recent_papers(world, login_as, frozen_clock):
+    """With a bank twice the blueprint, the second week's paper shares no question with the first."""
+    category, _ = small_bank(per_type=6)
+    template = make_template(world["east"], category)
+    client = login_as(world["east_officer"])
+    first_exam = publish(template, period_key="2026-W48")
+    first = start(client, first_exam)
+    client.post(f"/api/v1/attempts/{first['id']}/submit")
+    second = start(client, publish(template, period_key="2026-W49"))
+    seen = {i.question_id for i in db.session.get(Attempt, first["id"]).items}
+    assert not seen & {i.question_id for i in db.session.get(Attempt, second["id"]).items}
+
+
+def test_editing_a_question_mid_test_changes_neither_the_paper_nor_its_grade(world, login_as, frozen_clock):
+    """E14 through the API: the paper shows and grades the version it was drawn with."""
+    from question_bank import services as bank
+    from question_bank.models import Question
+
+    category, questions = small_bank(per_type=1)
+    exam = publish(make_template(world["east"], category, rules=[(QuestionType.SINGLE, 1, 100)]))
+    client = login_as(world["east_officer"])
+    state = start(client, exam)
+    item = state["items"][0]
+    letter = right_answer(item["id"])
+    question = db.session.get(Question, questions[QuestionType.SINGLE][0].id)
+    bank.edit_question(None, question, now=frozen_clock.now, stem="改过的题干", answer="B")
+    db.session.commit()
+    again = client.get(f"/api/v1/attempts/{state['id']}").get_json()["items"][0]
+    assert (again["stem"], again["options"]) == (item["stem"], item["options"])
+    save(client, state["id"], item["id"], letter)
+    assert client.post(f"/api/v1/attempts/{state['id']}/submit").get_json()["score"] == 100.0
