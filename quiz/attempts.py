@@ -182,15 +182,15 @@ def _validate(qtype: QuestionType, option_count: int, blank_count: int, response
     original letters it is stored in. None clears the answer."""
     if response is None:
         return None
-    shown = LETTERS[:option_count]
+    shown = set(LETTERS[:option_count])  # single letters: "AB" is not an option
     if qtype == QuestionType.SINGLE:
-        if not isinstance(response, str) or response not in shown or not response:
+        if not isinstance(response, str) or response not in shown:
             raise ValidationFailed(_l("Choose one of the options."), field="response")
         return to_original(option_order, response)
     if qtype == QuestionType.MULTIPLE:
         if (
             not isinstance(response, list)
-            or not all(isinstance(letter, str) and letter and letter in shown for letter in response)
+            or not all(isinstance(letter, str) and letter in shown for letter in response)
             or len(set(response)) != len(response)
         ):
             raise ValidationFailed(_l("Choose options from the list."), field="response")

@@ -67,9 +67,12 @@ def test_a_saved_answer_is_seen_from_another_session(world, exam, login_as):
     "qtype,bad",
     [
         ("single", "Z"),
+        ("single", "AB"),
+        ("single", ""),
         ("single", ["A"]),
         ("multiple", "A"),
         ("multiple", ["A", "A"]),
+        ("multiple", ["AB"]),
         ("true_false", "true"),
         ("fill", ["只有一个空"]),
         ("fill", "党"),
