@@ -29,7 +29,10 @@ from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
 from question_bank import views as bank_views
 from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
+from quiz import api as quiz_api
 from quiz import models as quiz_models
+from quiz import take_views as quiz_take_views
+from quiz.settings import SETTING_SPECS as QUIZ_SETTINGS
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -72,6 +75,8 @@ BLUEPRINTS = (
     bank_category_views.bp,
     bank_import_views.bp,
     bank_export_views.bp,
+    quiz_api.bp,
+    quiz_take_views.bp,
 )
 
 COMMANDS = (
@@ -82,9 +87,9 @@ COMMANDS = (
     *bank_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, quiz_api.OPENAPI_PATHS)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *QUIZ_SETTINGS)
 
 
 def create_app(config=None):

@@ -11,6 +11,7 @@ from core import clock
 from core.extensions import db
 from home.nav import nav_context
 from notices import services as notices
+from quiz import panels as quiz_panels
 from study import panels as study_panels
 
 bp = Blueprint("home", __name__)
@@ -22,7 +23,8 @@ bp.app_context_processor(nav_context)
 def index():
     latest = db.session.scalars(notices.notices_for(current_user.id).limit(5)).all()
     if not current_user.is_supervisor:
-        panels = [study_panels.officer_panel(current_user, clock.now())]
+        now = clock.now()
+        panels = [quiz_panels.officer_panel(current_user, now), study_panels.officer_panel(current_user, now)]
         return render_template("home/officer.html", latest=latest, render_title=notices.render_title, panels=panels)
     people = people_visible_to(current_user).where(User.active).subquery()
     stats = {

@@ -53,6 +53,18 @@ def _bank_ids():
     return {"category_id": category.id, "question_id": question.id}
 
 
+def _quiz_ids(officer, unit, *, only_officer=False):
+    """An exam of `unit`'s district, and `officer`'s attempt at it with one of its paper items.
+    With `only_officer`, the exam is assigned to `officer` alone (so no one else may open it)."""
+    from tests.quiz.factories import make_template, publish, sit_paper, small_bank
+
+    category, _ = small_bank(per_type=2, category=None)
+    template = make_template(unit, category, title=f"访问测试周测{officer.id}")
+    exam = publish(template, user_ids=[officer.id] if only_officer else None)
+    attempt = sit_paper(exam, officer)
+    return {"exam_id": exam.id, "attempt_id": attempt.id, "item_id": attempt.items[0].id}
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -62,6 +74,7 @@ def east_ids(world):
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
         **_bank_ids(),
+        **_quiz_ids(world["east_officer"], world["east"]),
     }
 
 
@@ -76,4 +89,6 @@ def colleague_ids(world):
         # day to try, so the route is walked with a day that does not exist (404).
         "day": "0000-00-00",
         **_bank_ids(),
+        # An exam assigned to the colleague alone, and the colleague's attempt at it.
+        **_quiz_ids(world["east_officer2"], world["east"], only_officer=True),
     }
