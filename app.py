@@ -37,7 +37,8 @@ from study import api as study_api
 from study import cli as study_cli
 from study import manage_views as study_manage_views
 from study import models as study_models
-from study import practice_models
+from study import practice, practice_models
+from study import practice_views as study_practice_views
 from study import views as study_views
 from study.settings import SETTING_SPECS as STUDY_SETTINGS
 
@@ -68,6 +69,7 @@ BLUEPRINTS = (
     study_views.bp,
     study_manage_views.bp,
     study_api.bp,
+    study_practice_views.bp,
     bank_views.bp,
     bank_category_views.bp,
     bank_import_views.bp,
@@ -83,6 +85,9 @@ COMMANDS = (
 )
 
 OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
+
+# What else happens when an exam closes, in higher layers than quiz (quiz.closing calls these).
+EXAM_CLOSED_HOOKS = (practice.book_wrong_answers,)
 
 SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS)
 
@@ -100,6 +105,7 @@ def create_app(config=None):
     _fill_instance_defaults(app)
     app.config["YINGZHI_OPENAPI_PATHS"] = OPENAPI_PATHS
     app.config["YINGZHI_SETTING_SPECS"] = SETTING_SPECS
+    app.config["YINGZHI_EXAM_CLOSED_HOOKS"] = EXAM_CLOSED_HOOKS
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

@@ -13,12 +13,12 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from core.extensions import db
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
 from quiz.results import finish_attempt
 from quiz.retakes import clear_chain, create_retake, escalate_root, has_retakes
-from study.practice_models import WrongAnswer
 
 log = logging.getLogger("yingzhi.quiz")
 
@@ -63,7 +63,10 @@ def close_due_exams(now: datetime) -> dict:
 
 def close_exam(exam: Exam, now: datetime) -> dict:
     """Close `exam` as of `now` in the caller's transaction (the caller commits). Returns counts;
-    an exam already closed returns {} and changes nothing."""
+    an exam already closed returns {} and changes nothing.
+
+    Higher layers act on the close through app.EXAM_CLOSED_HOOKS (the wrong-answer book lives in
+    study): each hook gets (exam, {(user_id, question_id) answered wrong}, now), returns counts."""
     claimed = db.session.execute(
         sa.update(Exam)
         .where(Exam.id == exam.id, Exam.closed_at.is_(None))
@@ -97,7 +100,10 @@ def close_exam(exam: Exam, now: datetime) -> dict:
             assignment.weak_category_ids = _weak_categories(exam, items.get(assignment.user_id, []))
             flagged.append(assignment.user_id)
         assignment.updated_at = now
-    counts["wrong_answers"] = _book_wrong_answers(exam, items, now)
+    wrong = {(user_id, row.question_id) for user_id, rows in items.items() for row in rows if not row.correct}
+    for hook in current_app.config.get("YINGZHI_EXAM_CLOSED_HOOKS", ()):
+        for key, value in (hook(exam, wrong, now) or {}).items():
+            counts[key] = counts.get(key, 0) + value
     counts["absent"] = len(absent)
     counts["flagged"] = len(flagged)
     if exam.retake_round > 0:
@@ -155,44 +161,3 @@ def _weak_categories(exam: Exam, items) -> list[int]:
         lost[item.category_id] += item.points - (item.score or 0)
     ranked = sorted((cid for cid, points in lost.items() if points > 0), key=lambda cid: (-lost[cid], cid))
     return ranked[:WEAK_CATEGORIES]
-
-
-def _book_wrong_answers(exam: Exam, items: dict[int, list], now: datetime) -> int:
-    """Every question an officer got wrong in their counted attempt enters their wrong-answer
-    book, or comes back to it (streak reset) if it had been cleared."""
-    wrong = {(user_id, item.question_id) for user_id, rows in items.items() for item in rows if not item.correct}
-    if not wrong:
-        return 0
-    user_ids = {user_id for user_id, _ in wrong}
-    existing = {
-        (row.user_id, row.question_id): row
-        for row in db.session.scalars(
-            sa.select(WrongAnswer).where(
-                WrongAnswer.user_id.in_(user_ids), WrongAnswer.question_id.in_({q for _, q in wrong})
-            )
-        )
-    }
-    new_rows = []
-    for user_id, question_id in sorted(wrong):
-        row = existing.get((user_id, question_id))
-        if row is None:
-            new_rows.append(
-                {
-                    "user_id": user_id,
-                    "question_id": question_id,
-                    "exam_id": exam.id,
-                    "wrong_count": 1,
-                    "correct_streak": 0,
-                    "first_wrong_at": now,
-                    "last_wrong_at": now,
-                }
-            )
-            continue
-        row.wrong_count += 1
-        row.correct_streak = 0
-        row.last_wrong_at = now
-        row.exam_id = exam.id
-        row.cleared_at = None
-    if new_rows:
-        db.session.execute(sa.insert(WrongAnswer), new_rows)
-    return len(wrong)

@@ -15,6 +15,7 @@ from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
 from study import leave, spotchecks
+from study.practice_models import WrongAnswer
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
 
@@ -53,6 +54,14 @@ def _bank_ids():
     return {"category_id": category.id, "question_id": question.id}
 
 
+def _wrong_answer_for(user, question_id):
+    """An entry of `user`'s wrong-answer book."""
+    entry = WrongAnswer(user_id=user.id, question_id=question_id, first_wrong_at=clock.now(), last_wrong_at=clock.now())
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -61,7 +70,8 @@ def east_ids(world):
         "job_name": "housekeeping",
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
-        **_bank_ids(),
+        **(bank := _bank_ids()),
+        "wrong_id": _wrong_answer_for(world["east_officer"], bank["question_id"]),
     }
 
 
@@ -75,5 +85,6 @@ def colleague_ids(world):
         # A check-in is addressed by day and is always the caller's own: there is no colleague's
         # day to try, so the route is walked with a day that does not exist (404).
         "day": "0000-00-00",
-        **_bank_ids(),
+        **(bank := _bank_ids()),
+        "wrong_id": _wrong_answer_for(world["east_officer2"], bank["question_id"]),
     }
