@@ -29,6 +29,8 @@ from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
 from question_bank import views as bank_views
 from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
+from quiz import cli as quiz_cli
+from quiz import manage_views as quiz_manage_views
 from quiz import models as quiz_models
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
@@ -70,6 +72,7 @@ BLUEPRINTS = (
     study_manage_views.bp,
     study_api.bp,
     study_practice_views.bp,
+    quiz_manage_views.bp,
     bank_views.bp,
     bank_category_views.bp,
     bank_import_views.bp,
@@ -82,6 +85,7 @@ COMMANDS = (
     *scheduler_cli.COMMANDS,
     *study_cli.COMMANDS,
     *bank_cli.COMMANDS,
+    *quiz_cli.COMMANDS,
 )
 
 OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)

@@ -28,7 +28,6 @@ from study.practice_models import PracticeMode
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
-
 @bp.before_request
 def closed_book():
     """E20: no page of this blueprint opens during a test attempt (role checks come first in
@@ -81,9 +80,7 @@ def daily_question():
     if not ids or not 1 <= number <= len(ids):
         raise NotFound(_l("This page was not found."))
     question = practice.get_question(ids[number - 1])
-    next_url = (
-        url_for("practice.daily_question", n=number + 1) if number < len(ids) else url_for("practice.daily")
-    )
+    next_url = url_for("practice.daily_question", n=number + 1) if number < len(ids) else url_for("practice.daily")
     return _question_page(
         question,
         mode=PracticeMode.DAILY,

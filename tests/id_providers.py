@@ -62,6 +62,22 @@ def _wrong_answer_for(user, question_id):
     return entry.id
 
 
+def _quiz_ids(world):
+    """A test template and an exam of the east district, and an attempt of the east officer."""
+    from quiz.models import FinishReason
+    from quiz.results import finish_attempt
+    from tests.quiz.factories import make_template, publish, sit_paper, small_bank
+
+    category, _ = small_bank(per_type=2, category=bank.create_category(None, name="访问测试题库", now=clock.now()))
+    template = make_template(world["east"], category)
+    exam = publish(template)
+    attempt = sit_paper(exam, world["east_officer"])
+    # Finished, so the closed-book rule does not answer for the practice routes' own checks.
+    finish_attempt(attempt, finished_at=clock.now(), reason=FinishReason.SUBMITTED)
+    db.session.commit()
+    return {"template_id": template.id, "exam_id": exam.id, "attempt_id": attempt.id}
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -72,6 +88,7 @@ def east_ids(world):
         "day": clock.today().isoformat(),
         **(bank := _bank_ids()),
         "wrong_id": _wrong_answer_for(world["east_officer"], bank["question_id"]),
+        **_quiz_ids(world),
     }
 
 

@@ -1,5 +1,6 @@
 """The people import clicked through in Chromium: upload, read the dry-run report, confirm, see the
 one-time passwords. (Posting a form the way a browser does is what caught a doubled field once.)"""
+
 import io
 
 import openpyxl
@@ -21,11 +22,15 @@ def workbook(rows):
 
 def test_admin_imports_people_with_one_bad_row_choosing_the_valid_rows(world, desktop, tmp_path):
     path = tmp_path / "people.xlsx"
-    path.write_bytes(workbook([
-        ["340001", "甲一", "东区城关派出所", "干警", ""],
-        ["340002", "乙二", "东区人民法院", "", "13900000000"],
-        ["340003", "", "东区人民法院", "干警", ""],
-    ]))
+    path.write_bytes(
+        workbook(
+            [
+                ["340001", "甲一", "东区城关派出所", "干警", ""],
+                ["340002", "乙二", "东区人民法院", "", "13900000000"],
+                ["340003", "", "东区人民法院", "干警", ""],
+            ]
+        )
+    )
     sign_in(desktop, "admin1", TEST_PASSWORD)
     desktop.goto("/admin/people/import/")
     desktop.set_input_files("input[name=file]", str(path))

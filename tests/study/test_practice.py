@@ -75,9 +75,7 @@ def _wrong_answer_form(question):
     return {"blank": ["不对", "不对"]}
 
 
-def test_practice_by_category_draws_n_questions_and_a_wrong_answer_enters_the_book(
-    world, frozen_clock, bank, login_as
-):
+def test_practice_by_category_draws_n_questions_and_a_wrong_answer_enters_the_book(world, frozen_clock, bank, login_as):
     category, questions = bank
     officer = world["east_officer"]
     client = login_as(officer)
