@@ -3,6 +3,8 @@ an exam, the exam list, an exam's results per officer with each retake chain, ex
 now, an officer's attempt, and contest leaderboards. A supervisor acts on their own subtree;
 an admin on everything."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +19,7 @@ from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope, units_v
 from core import clock
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.extensions import db
+from question_bank.answers import answer_text
 from question_bank.categories import CategoryTree
 from question_bank.models import QuestionType
 from quiz import authoring, overview
@@ -160,7 +163,7 @@ def template(template_id):
     elif not form.is_submitted():
         start = clock.local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
         form.opens_at.data = start
-        form.closes_at.data = start.replace(hour=22, minute=0) if start.hour < 21 else start
+        form.closes_at.data = (start + timedelta(days=2)).replace(hour=20, minute=0)
     return render_template("quiz/manage/template.html", template=item, form=form, tree=CategoryTree())
 
 
@@ -272,4 +275,5 @@ def attempt(attempt_id):
         exam=exam,
         officer=item.assignment.user,
         QuestionType=QuestionType,
+        answer_text=answer_text,
     )

@@ -6,7 +6,7 @@ scope covers their unit (a city-wide test: they see their own subtree's part of 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -171,9 +171,14 @@ def workbench(user: User, now: datetime | None = None) -> dict:
     """The supervisor home panel: this week's weekly test in their part (pass rate so far) and the
     retakes still outstanding in their subtree."""
     now = now or clock.now()
-    week = clock.week_key(clock.local(now).date())
+    monday = clock.week_start(clock.local(now).date())
+    starts, _ = clock.day_bounds(monday)
+    ends, _ = clock.day_bounds(monday + timedelta(days=7))
     exam = db.session.scalars(
-        exams_visible_to(user).where(Exam.kind == ExamKind.WEEKLY, Exam.period_key == week, Exam.retake_round == 0)
+        exams_visible_to(user)
+        .where(Exam.kind == ExamKind.WEEKLY, Exam.retake_round == 0, Exam.opens_at >= starts, Exam.opens_at < ends)
+        .order_by(None)
+        .order_by(Exam.opens_at.desc(), Exam.id.desc())
     ).first()
     current = None
     if exam is not None:
