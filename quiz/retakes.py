@@ -78,6 +78,7 @@ def clear_chain(exam: Exam, user_ids: list[int], now: datetime) -> int:
         .where(
             ExamAssignment.exam_id.in_(chain),
             ExamAssignment.user_id.in_(user_ids),
+            ExamAssignment.flagged,
             ExamAssignment.cleared_at.is_(None),
         )
         .values(cleared_at=now, updated_at=now)
