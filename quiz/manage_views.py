@@ -43,7 +43,7 @@ def _managed_template(template_id) -> ExamTemplate:
 
 def _form_error(form, error):
     field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors") and isinstance(field.errors, list):
+    if field is not None and isinstance(getattr(field, "errors", None), list):
         field.errors.append(str(error.message))
     else:
         flash(str(error.message), "error")

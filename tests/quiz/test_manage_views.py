@@ -269,3 +269,18 @@ def test_the_cli_publishes_and_closes(world, frozen_clock, runner):
         ]
     )
     assert result.exit_code != 0 and "第1行" in result.output
+
+
+def test_a_template_without_rows_or_with_a_bad_row_is_refused_with_a_message(world, frozen_clock, login_as):
+    category, _ = small_bank(per_type=1)
+    client = login_as(world["east_supervisor"])
+    base = {**TEMPLATE_FORM, "scope_unit_id": world["east"].id}
+    every_row_removed = {**base, **_rows(category, ("single", 1, 100)), "rules-0-remove": "y"}
+    text = client.post("/manage/quiz/templates/new", data=every_row_removed).get_data(as_text=True)
+    assert "组卷规则为空，请至少添加一行。" in text and "{}" not in text
+    zero_count = {**base, **_rows(category, ("single", 0, 100))}
+    text = client.post("/manage/quiz/templates/new", data=zero_count).get_data(as_text=True)
+    assert "请填写 1 到 200 之间的整数。" in text
+    bad_time = {**base, **_rows(category, ("single", 1, 100)), "open_time": "8点"}
+    assert "时间格式为 时:分" in client.post("/manage/quiz/templates/new", data=bad_time).get_data(as_text=True)
+    assert ExamTemplate.query.count() == 0
