@@ -67,6 +67,10 @@ def test_supervisor_creates_a_template_publishes_it_and_reads_the_exam(world, br
     screenshot(phone, "quiz-template-form-phone")
     phone.goto("/")
     screenshot(phone, "quiz-workbench-phone")
+    phone.goto("/manage/quiz/exams")
+    screenshot(phone, "quiz-exams-phone")
+    phone.goto("/manage/quiz/templates")
+    screenshot(phone, "quiz-templates-phone")
     desk.goto(f"/manage/quiz/attempts/{attempt.id}")
     screenshot(desk, "quiz-attempt-desktop")
     assert desk.watcher.errors == [] and phone.watcher.errors == []
