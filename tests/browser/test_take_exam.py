@@ -105,10 +105,10 @@ def test_officer_takes_a_weekly_test_on_a_phone(world, browser, live_server):
     phone.click("[data-submit]")
     expect(phone.locator("[data-result]")).to_be_visible(timeout=15000)
     assert phone.locator("[data-score]").inner_text() == "100"
-    assert phone.locator("[data-verdict]").inner_text() == "通过"
+    assert phone.locator("[data-verdict]").inner_text() == "合格"
     screenshot(phone, "quiz-result-phone")
     phone.click("text=返回我的测试")
-    expect(phone.locator(".exam-card")).to_contain_text("通过")
+    expect(phone.locator(".exam-card")).to_contain_text("合格")
     screenshot(phone, "quiz-my-exams-phone")
     db.session.rollback()
     assert db.session.get(Attempt, attempt.id).score == 100.0
@@ -133,7 +133,7 @@ def test_the_time_runs_out_and_the_test_submits_itself(world, browser, live_serv
     screenshot(phone, "quiz-countdown-phone")
     expect(phone.locator("[data-result]")).to_be_visible(timeout=30000)
     assert phone.locator("[data-score]").inner_text() == "20"
-    assert phone.locator("[data-verdict]").inner_text() == "未通过"
+    assert phone.locator("[data-verdict]").inner_text() == "不合格"
     expect(phone.locator("[data-reason]")).to_contain_text("自动")
     screenshot(phone, "quiz-timed-out-phone")
     db.session.rollback()

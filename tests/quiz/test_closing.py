@@ -9,8 +9,7 @@ from core import clock
 from core.extensions import db
 from quiz import closing
 from quiz.closing import close_due_exams, close_exam
-from quiz.models import AssignmentStatus, Attempt, Exam, ExamKind, FinishReason
-from study.practice_models import WrongAnswer
+from quiz.models import AssignmentStatus, Attempt, Exam, ExamKind, FinishReason, WrongAnswer
 from tests.quiz.closing_helpers import answer, assignment_of
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
 

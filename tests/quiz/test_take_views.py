@@ -121,7 +121,7 @@ def test_result_page_right_after_submit_shows_score_and_pass_fail_only(world, lo
         save(client, state["id"], item["id"], right_answer(item["id"]))
     client.post(f"/api/v1/attempts/{state['id']}/submit")
     page = client.get(f"/attempts/{state['id']}").get_data(as_text=True)
-    assert "100" in page and "通过" in page
+    assert "100" in page and "合格" in page
     assert "答案与解析" not in page and "单选题" not in page and "<dt>正确答案</dt>" not in page
     assert EXPLANATION_WORDS not in page and "全部结束后公布" in page
 

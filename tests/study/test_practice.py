@@ -9,10 +9,10 @@ import pytest
 from core import clock
 from core.extensions import db
 from question_bank.models import Question, QuestionType
-from quiz.models import Attempt, ExamAssignment, FinishReason
+from quiz.models import Attempt, ExamAssignment, FinishReason, WrongAnswer
 from quiz.results import finish_attempt
 from study import practice
-from study.practice_models import PracticeAnswer, PracticeMode, WrongAnswer
+from study.practice_models import PracticeAnswer, PracticeMode
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
 
 
