@@ -13,6 +13,8 @@ from quiz.models import AssignmentStatus, Attempt, Exam, ExamKind, FinishReason,
 from tests.quiz.closing_helpers import answer, assignment_of
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
 
+SAVE_GRACE_SECONDS = 30  # the default save grace (config.py)
+
 
 @pytest.fixture
 def exam(world, frozen_clock):
@@ -21,7 +23,7 @@ def exam(world, frozen_clock):
 
 
 def _after_close(frozen_clock, exam):
-    frozen_clock.set(exam.closes_at + timedelta(seconds=closing.SAVE_GRACE_SECONDS))
+    frozen_clock.set(exam.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS))
 
 
 def test_an_attempt_never_submitted_is_graded_with_its_saved_answers_at_its_deadline(world, frozen_clock, exam):
@@ -82,7 +84,7 @@ def test_wrong_questions_enter_the_book_and_a_cleared_one_comes_back(world, froz
 
 
 def test_an_exam_is_not_due_before_its_grace_or_an_officers_extended_close(world, frozen_clock, exam):
-    frozen_clock.set(exam.closes_at + timedelta(seconds=closing.SAVE_GRACE_SECONDS - 1))
+    frozen_clock.set(exam.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS - 1))
     assert close_due_exams(clock.now()) == {}
     extended = assignment_of(exam, world["east_officer"])
     extended.closes_at = exam.closes_at + timedelta(hours=1)
@@ -90,7 +92,7 @@ def test_an_exam_is_not_due_before_its_grace_or_an_officers_extended_close(world
     db.session.commit()
     _after_close(frozen_clock, exam)
     assert close_due_exams(clock.now()) == {}
-    frozen_clock.set(extended.closes_at + timedelta(seconds=closing.SAVE_GRACE_SECONDS))
+    frozen_clock.set(extended.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS))
     assert close_due_exams(clock.now())["exams_closed"] == 1
 
 

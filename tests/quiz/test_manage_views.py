@@ -16,6 +16,8 @@ from quiz.results import finish_attempt
 from tests.quiz.closing_helpers import answer, assignment_of
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
 
+SAVE_GRACE_SECONDS = 30  # the default save grace (config.py)
+
 TEMPLATE_FORM = {
     "title": "东区第48周应知应会周测",
     "kind": "weekly",
@@ -134,12 +136,12 @@ def test_the_exam_page_shows_passed_failed_absent_and_the_retake_chain(world, fr
     answer(failed, wrong_positions=(1, 2, 3))
     failed.leave_count = 4
     db.session.commit()
-    frozen_clock.set(exam.closes_at + timedelta(seconds=closing.SAVE_GRACE_SECONDS))
+    frozen_clock.set(exam.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS))
     close_due_exams(clock.now())
     db.session.commit()
     retake = Exam.query.filter_by(retake_of_id=exam.id).one()
     # Both fail the retake: escalated, highlighted on the first exam's page.
-    frozen_clock.set(retake.closes_at + timedelta(seconds=closing.SAVE_GRACE_SECONDS))
+    frozen_clock.set(retake.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS))
     close_due_exams(clock.now())
     db.session.commit()
     client = login_as(world["east_supervisor"])
