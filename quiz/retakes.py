@@ -8,6 +8,7 @@ from flask_babel import gettext
 
 from core import clock
 from core.extensions import db
+from core.i18n import N_
 from notices.services import notify
 from quiz.models import Exam, ExamAssignment, ExamKind
 from quiz.publishing import publish_exam
@@ -15,11 +16,6 @@ from quiz.publishing import publish_exam
 # Contests rank people and mock tests are rehearsals: neither flags anyone nor has retakes.
 KINDS_WITHOUT_RETAKES = frozenset({ExamKind.CONTEST, ExamKind.MOCK})
 DEFAULT_RETAKE_DAYS = 3
-
-
-def N_(message: str) -> str:
-    """Mark a notice title for extraction; it is translated when shown, in its reader's language."""
-    return message
 
 
 def has_retakes(exam: Exam) -> bool:
