@@ -29,7 +29,12 @@ from question_bank import import_views as bank_import_views
 from question_bank import models as bank_models
 from question_bank import views as bank_views
 from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
+from quiz import api as quiz_api
+from quiz import cli as quiz_cli
+from quiz import manage_views as quiz_manage_views
 from quiz import models as quiz_models
+from quiz import take_views as quiz_take_views
+from quiz.settings import SETTING_SPECS as QUIZ_SETTINGS
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -37,7 +42,8 @@ from study import api as study_api
 from study import cli as study_cli
 from study import manage_views as study_manage_views
 from study import models as study_models
-from study import practice_models
+from study import practice, practice_models
+from study import practice_views as study_practice_views
 from study import views as study_views
 from study.settings import SETTING_SPECS as STUDY_SETTINGS
 
@@ -68,10 +74,14 @@ BLUEPRINTS = (
     study_views.bp,
     study_manage_views.bp,
     study_api.bp,
+    study_practice_views.bp,
+    quiz_manage_views.bp,
     bank_views.bp,
     bank_category_views.bp,
     bank_import_views.bp,
     bank_export_views.bp,
+    quiz_api.bp,
+    quiz_take_views.bp,
 )
 
 COMMANDS = (
@@ -80,11 +90,15 @@ COMMANDS = (
     *scheduler_cli.COMMANDS,
     *study_cli.COMMANDS,
     *bank_cli.COMMANDS,
+    *quiz_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, quiz_api.OPENAPI_PATHS)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS)
+# What else happens when an exam closes, in higher layers than quiz (quiz.closing calls these).
+EXAM_CLOSED_HOOKS = (practice.book_wrong_answers,)
+
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *QUIZ_SETTINGS)
 
 
 def create_app(config=None):
@@ -100,6 +114,7 @@ def create_app(config=None):
     _fill_instance_defaults(app)
     app.config["YINGZHI_OPENAPI_PATHS"] = OPENAPI_PATHS
     app.config["YINGZHI_SETTING_SPECS"] = SETTING_SPECS
+    app.config["YINGZHI_EXAM_CLOSED_HOOKS"] = EXAM_CLOSED_HOOKS
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

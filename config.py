@@ -99,6 +99,10 @@ class Config:
         self.STUDY_LATE_GRACE_MINUTES = _env_int("YINGZHI_LATE_GRACE_MINUTES", 5)
         self.STUDY_WARNING_ABSENCES_IN_A_ROW = _env_int("YINGZHI_WARNING_ABSENCES_IN_A_ROW", 2)
         self.STUDY_WARNING_WEEK_PERCENT = _env_int("YINGZHI_WARNING_WEEK_PERCENT", 50)
+        # Tests: the network grace after an attempt's deadline during which saves are still kept,
+        # and how long the page may be hidden before it counts as leaving (admins change these)
+        self.QUIZ_SAVE_GRACE_SECONDS = _env_int("YINGZHI_QUIZ_SAVE_GRACE_SECONDS", 30)
+        self.QUIZ_LEAVE_TOLERANCE_SECONDS = _env_int("YINGZHI_QUIZ_LEAVE_TOLERANCE_SECONDS", 5)
         # Question bank (admins can override these on the settings page)
         self.BANK_SUPERVISORS_MAY_EDIT = _env_bool("YINGZHI_BANK_SUPERVISORS_MAY_EDIT", False)
         self.BANK_IMPORT_MAX_ROWS = _env_int("YINGZHI_BANK_IMPORT_MAX_ROWS", 5000)

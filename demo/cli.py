@@ -12,10 +12,11 @@ from core import clock
 from core.extensions import db
 from demo.bank import seed_bank
 from demo.people import DEMO_PASSWORD, seed_people
+from demo.quiz import seed_quiz
 from demo.study import seed_study
 
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
-STEPS = (("question bank", seed_bank), ("study", seed_study))
+STEPS = (("question bank", seed_bank), ("study", seed_study), ("tests", seed_quiz))
 
 
 @click.command("seed-demo")

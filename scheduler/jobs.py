@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from quiz.closing import close_due_exams
 from quiz.publishing import publish_due_exams
 from quiz.reminders import post_exam_reminders
 from scheduler.housekeeping import run_housekeeping
@@ -34,6 +35,8 @@ MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 JOBS = (
     Job("publish_exams", {"minute": "*"}, publish_due_exams, MINUTE,
         _l("Publish the exams of recurring test templates whose period has opened")),
+    Job("close_exams", {"minute": "*"}, close_due_exams, MINUTE,
+        _l("Close exams past their closing time: grade what was saved, mark absentees, flag failures, open retakes")),
     Job("exam_reminders", {"minute": "*/5"}, post_exam_reminders, 5 * MINUTE,
         _l("Tell officers a test is open, and remind those who have not taken one closing within 24 hours")),
     Job("close_sessions", {"minute": "*"}, close_due_sessions, MINUTE,

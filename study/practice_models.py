@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from quiz.models import WrongAnswer  # noqa: F401  (the book's entries; re-exported for study's practice code)
 
 
 class PracticeMode(enum.StrEnum):

@@ -14,6 +14,7 @@ from notices import services as notices
 from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
+from quiz.models import WrongAnswer
 from study import leave, spotchecks
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
@@ -53,6 +54,27 @@ def _bank_ids():
     return {"category_id": category.id, "question_id": question.id}
 
 
+def _quiz_ids(officer, unit, *, only_officer=False):
+    """A test template and an exam of `unit`'s district, and `officer`'s attempt at it (in
+    progress) with one of its paper items. With `only_officer`, the exam is assigned to `officer`
+    alone (so no one else may open it)."""
+    from tests.quiz.factories import make_template, publish, sit_paper, small_bank
+
+    category, _ = small_bank(per_type=2, category=None)
+    template = make_template(unit, category, title=f"访问测试周测{officer.id}")
+    exam = publish(template, user_ids=[officer.id] if only_officer else None)
+    attempt = sit_paper(exam, officer)
+    return {"template_id": template.id, "exam_id": exam.id, "attempt_id": attempt.id, "item_id": attempt.items[0].id}
+
+
+def _wrong_answer_for(user, question_id):
+    """An entry of `user`'s wrong-answer book."""
+    entry = WrongAnswer(user_id=user.id, question_id=question_id, first_wrong_at=clock.now(), last_wrong_at=clock.now())
+    db.session.add(entry)
+    db.session.commit()
+    return entry.id
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -61,7 +83,9 @@ def east_ids(world):
         "job_name": "housekeeping",
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
-        **_bank_ids(),
+        **(bank := _bank_ids()),
+        "wrong_id": _wrong_answer_for(world["east_officer"], bank["question_id"]),
+        **_quiz_ids(world["east_officer"], world["east"]),
     }
 
 
@@ -75,5 +99,8 @@ def colleague_ids(world):
         # A check-in is addressed by day and is always the caller's own: there is no colleague's
         # day to try, so the route is walked with a day that does not exist (404).
         "day": "0000-00-00",
-        **_bank_ids(),
+        **(bank := _bank_ids()),
+        "wrong_id": _wrong_answer_for(world["east_officer2"], bank["question_id"]),
+        # An exam assigned to the colleague alone, and the colleague's attempt at it.
+        **_quiz_ids(world["east_officer2"], world["east"], only_officer=True),
     }

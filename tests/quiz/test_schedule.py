@@ -37,9 +37,11 @@ def weekly_template(world, category=None, **fields):
     return make_template(world["east"], category, **fields)
 
 
-def exams_of(template):
+def exams_of(template, *, retakes=False):
+    """The template's exams in period order (retakes only when asked)."""
     db.session.rollback()
-    return db.session.scalars(sa.select(Exam).where(Exam.template_id == template.id).order_by(Exam.opens_at)).all()
+    query = sa.select(Exam).where(Exam.template_id == template.id).order_by(Exam.opens_at, Exam.id)
+    return db.session.scalars(query if retakes else query.where(Exam.retake_round == 0)).all()
 
 
 def test_a_weekly_template_publishes_one_exam_at_its_opening_time_each_week(world):
@@ -63,6 +65,8 @@ def test_a_weekly_template_publishes_one_exam_at_its_opening_time_each_week(worl
 
     runner.run_due(MONDAY_0800 + timedelta(weeks=1), trigger="schedule")
     assert [e.period_key for e in exams_of(template)] == ["2026-W48", "2026-W49"]
+    (retake,) = [e for e in exams_of(template, retakes=True) if e.retake_round]
+    assert retake.retake_of_id == exam.id  # W48 closed on Sunday 20:00: everyone absent, one retake
     assert next_period(template, MONDAY_0800 + timedelta(weeks=1)).key == "2026-W50"
 
 
@@ -102,8 +106,8 @@ def test_two_concurrent_publishers_make_one_exam_per_period_and_one_assignment_p
 
 
 def test_missed_weeks_are_published_once_each_in_order_on_the_first_tick_after_downtime(world):
-    """S3 (publishing half): three weeks without a tick, then one tick publishes each missed
-    week and the current one once, oldest first; a second tick publishes nothing."""
+    """Three weeks without a tick, then one publish run publishes each missed week and the
+    current one once, oldest first; a second run publishes nothing."""
     template = weekly_template(world)
     three_weeks_later = MONDAY_0800 + timedelta(weeks=3, hours=2)
     assert publish_due_exams(three_weeks_later) == {"published": 4, "bank_short": 0}
@@ -218,3 +222,31 @@ def test_a_publish_run_crashing_halfway_leaves_nothing_and_the_next_tick_complet
     retried = runner.run_job("publish_exams", MONDAY_0800 + timedelta(seconds=1), trigger="schedule")
     assert retried.outcome == "ok" and retried.counts["published"] == 2
     assert len(exams_of(first)) == len(exams_of(second)) == 1
+
+
+def test_after_three_missed_weeks_one_tick_publishes_closes_and_retakes_each_week_once_in_order(world):
+    """S3: a weekly template, the clock moved three weeks on with no tick, then one tick (every
+    due job, as the scheduler's catch-up does). Each missed week is published, closed with its
+    absentees marked and flagged, and gets one retake, in order; the current week is published
+    and open. A second tick changes nothing."""
+    template = weekly_template(world, recurs_from=MONDAY_0800 - timedelta(hours=1))
+    three_weeks_later = MONDAY_0800 + timedelta(weeks=3, hours=1)
+    results = runner.run_due(three_weeks_later, trigger="catch-up")
+    assert {r.job: r.outcome for r in results}["publish_exams"] == "ok"
+
+    weeks = exams_of(template)
+    assert [e.period_key for e in weeks] == ["2026-W48", "2026-W49", "2026-W50", "2026-W51"]
+    assert [e.closed_at is not None for e in weeks] == [True, True, True, False]
+    officers = {world["east_officer"].id, world["east_officer2"].id}
+    for exam in weeks[:3]:
+        assignments = ExamAssignment.query.filter_by(exam_id=exam.id).all()
+        assert {a.user_id for a in assignments} == officers
+        assert {(a.status.value, a.flagged) for a in assignments} == {("absent", True)}
+    retakes = [e for e in exams_of(template, retakes=True) if e.retake_round == 1]
+    assert [r.retake_of_id for r in retakes] == [e.id for e in weeks[:3]]  # one each, in order
+    assert all(r.opens_at == three_weeks_later for r in retakes)
+
+    before = {e.id for e in exams_of(template, retakes=True)}
+    again = runner.run_due(three_weeks_later + timedelta(minutes=1), trigger="schedule")
+    assert all(r.counts.get("published", 0) == 0 and not r.counts.get("closed") for r in again)
+    assert {e.id for e in exams_of(template, retakes=True)} == before

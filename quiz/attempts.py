@@ -1,0 +1,398 @@
+"""Taking a test: start or resume an attempt, save one answer, submit, record leaving the page, and
+the attempt's state as the officer may see it.
+
+The server owns the clock: an attempt's deadline is fixed at start, and saves are judged against
+it (plus a short network grace), never against anything the page says. The answer key, the
+grading and the explanations stay on the server until the exam has closed for everyone.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import User
+from core.errors import Conflict, Gone, NotFound, ValidationFailed
+from core.extensions import db
+from question_bank.answers import LETTERS
+from question_bank.models import QuestionType, QuestionVersion
+from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
+from quiz.papers import RECENT_PAPERS, attempt_seed, draw_paper, to_displayed, to_original
+from quiz.results import finish_attempt
+from quiz.settings import setting
+
+MAX_BLANK_LENGTH = 200
+MAX_LEAVE_SECONDS = 24 * 3600
+
+
+# --- windows and limits ------------------------------------------------------------------------
+
+
+def window_for(exam: Exam, assignment: ExamAssignment) -> tuple[datetime, datetime]:
+    """When this officer may start: the exam's window unless a supervisor gave them another."""
+    return assignment.opens_at or exam.opens_at, assignment.closes_at or exam.closes_at
+
+
+def attempts_allowed(exam: Exam, assignment: ExamAssignment) -> int:
+    return int(exam.settings.get("attempts_allowed", 1)) + (assignment.extra_attempts or 0)
+
+
+def closed_for_everyone(exam: Exam, now: datetime) -> bool:
+    """True once no assigned officer can still sit the exam: the close job ran, or the latest of
+    the exam's close and every personal window's close has passed. Only then may answers and
+    explanations leave the server."""
+    if exam.closed_at is not None:
+        return True
+    if now < exam.closes_at:
+        return False
+    latest_personal = db.session.scalar(
+        sa.select(sa.func.max(ExamAssignment.closes_at)).where(ExamAssignment.exam_id == exam.id)
+    )
+    return latest_personal is None or now >= latest_personal
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=setting("QUIZ_SAVE_GRACE_SECONDS"))
+
+
+# --- start --------------------------------------------------------------------------------------
+
+
+def assignment_of(user: User, exam_id: int) -> ExamAssignment:
+    assignment = db.session.scalar(
+        sa.select(ExamAssignment).where(ExamAssignment.exam_id == exam_id, ExamAssignment.user_id == user.id)
+    )
+    if assignment is None:
+        raise NotFound(_l("This test is not assigned to you."))
+    return assignment
+
+
+def open_attempt(assignment: ExamAssignment) -> Attempt | None:
+    return db.session.scalar(
+        sa.select(Attempt)
+        .where(Attempt.assignment_id == assignment.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.number.desc())
+        .limit(1)
+    )
+
+
+def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, bool]:
+    """(attempt, created): the officer's open attempt, or a new one if the window is open and
+    attempts remain. The caller commits. Two starts at once cannot both create: (assignment,
+    number) is unique, and the loser resumes the winner's attempt."""
+    assignment = assignment_of(user, exam_id)
+    exam = db.session.get(Exam, exam_id)
+    attempt = open_attempt(assignment)
+    if attempt is not None:
+        if now <= attempt.deadline_at:
+            return attempt, False
+        # Its time ran out while the officer was away: grade what was saved, then maybe start anew.
+        # Committed at once, so the grade stands even when no new attempt may start.
+        finish_attempt(attempt, finished_at=attempt.deadline_at, reason=FinishReason.TIMED_OUT)
+        db.session.commit()
+    opens_at, closes_at = window_for(exam, assignment)
+    if exam.closed_at is not None or now >= closes_at:
+        raise Conflict(_l("This test has closed."), code="exam_closed")
+    if now < opens_at:
+        raise Conflict(_l("This test has not opened yet."), code="exam_not_open")
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Attempt.number), 0)).where(Attempt.assignment_id == assignment.id)
+    )
+    if used >= attempts_allowed(exam, assignment):
+        raise Conflict(_l("You have used all your attempts at this test."), code="no_attempts_left")
+    number = used + 1
+    seed = attempt_seed(exam.id, user.id, number, current_app.config["SECRET_KEY"])
+    drawn = draw_paper(
+        exam.blueprint,
+        seed,
+        recent_question_ids(user.id),
+        shuffle_questions=bool(exam.settings.get("shuffle_questions", True)),
+        shuffle_options=bool(exam.settings.get("shuffle_options", True)),
+    )
+    deadline = min(now + timedelta(minutes=exam.duration_minutes + (assignment.extra_minutes or 0)), closes_at)
+    try:
+        with db.session.begin_nested():
+            attempt = Attempt(
+                assignment_id=assignment.id,
+                exam_id=exam.id,
+                user_id=user.id,
+                number=number,
+                seed=seed,
+                started_at=now,
+                deadline_at=deadline,
+                max_score=exam.total_points,
+            )
+            db.session.add(attempt)
+            db.session.flush()
+            db.session.execute(
+                sa.insert(PaperItem),
+                [
+                    {
+                        "attempt_id": attempt.id,
+                        "position": item.position,
+                        "question_id": item.question_id,
+                        "question_version_id": item.version_id,
+                        "category_id": item.category_id,
+                        "points": item.points,
+                        "option_order": list(item.option_order),
+                        "version": 0,
+                        "marked": False,
+                    }
+                    for item in drawn
+                ],
+            )
+    except IntegrityError:
+        # Another request started this same attempt number first: resume theirs.
+        attempt = open_attempt(assignment)
+        if attempt is None:
+            raise Conflict(_l("You have used all your attempts at this test."), code="no_attempts_left") from None
+        return attempt, False
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.updated_at = now
+    return attempt, True
+
+
+def recent_question_ids(user_id: int) -> set[int]:
+    """Questions of the officer's latest papers, which a new paper avoids when the bank allows."""
+    latest = (
+        sa.select(Attempt.id)
+        .where(Attempt.user_id == user_id)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+        .limit(RECENT_PAPERS)
+        .scalar_subquery()
+    )
+    return set(db.session.scalars(sa.select(PaperItem.question_id).where(PaperItem.attempt_id.in_(latest))))
+
+
+# --- one attempt, as its owner --------------------------------------------------------------------
+
+
+def own_attempt(user: User, attempt_id: int) -> Attempt:
+    """The caller's attempt, or 404 (another officer's attempt is not acknowledged to exist)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound(_l("There is no such attempt of yours."))
+    return attempt
+
+
+def _validate(qtype: QuestionType, option_count: int, blank_count: int, response, option_order):
+    """The response in displayed letters, checked against the question's type and mapped to the
+    original letters it is stored in. None clears the answer."""
+    if response is None:
+        return None
+    shown = set(LETTERS[:option_count])  # single letters: "AB" is not an option
+    if qtype == QuestionType.SINGLE:
+        if not isinstance(response, str) or response not in shown:
+            raise ValidationFailed(_l("Choose one of the options."), field="response")
+        return to_original(option_order, response)
+    if qtype == QuestionType.MULTIPLE:
+        if (
+            not isinstance(response, list)
+            or not all(isinstance(letter, str) and letter in shown for letter in response)
+            or len(set(response)) != len(response)
+        ):
+            raise ValidationFailed(_l("Choose options from the list."), field="response")
+        return to_original(option_order, response) if response else None
+    if qtype == QuestionType.TRUE_FALSE:
+        if not isinstance(response, bool):
+            raise ValidationFailed(_l("Answer true or false."), field="response")
+        return response
+    if qtype == QuestionType.FILL:
+        if (
+            not isinstance(response, list)
+            or len(response) != blank_count
+            or not all(isinstance(text, str) and len(text) <= MAX_BLANK_LENGTH for text in response)
+        ):
+            raise ValidationFailed(_l("Fill in every blank (at most 200 characters each)."), field="response")
+        return response if any(text.strip() for text in response) else None
+    raise ValidationFailed(_l("The request could not be understood."))
+
+
+def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: datetime) -> dict:
+    """Save one answer (and/or the marked-for-review flag). One SELECT for the item and its
+    attempt, one conditional UPDATE: it writes only while the attempt is unfinished, within its
+    deadline plus grace, and (when the page sent one) at the version the page last saw, so two
+    racing tabs cannot both win. The caller commits."""
+    row = db.session.execute(
+        sa.select(
+            PaperItem.option_order,
+            PaperItem.version,
+            Attempt.user_id,
+            Attempt.finished_at,
+            Attempt.deadline_at,
+            QuestionVersion.type,
+            QuestionVersion.options,
+            QuestionVersion.answer,
+        )
+        .join(Attempt, Attempt.id == PaperItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == PaperItem.question_version_id)
+        .where(PaperItem.id == item_id, PaperItem.attempt_id == attempt_id)
+    ).first()
+    if row is None or row.user_id != user.id:
+        raise NotFound(_l("This question is not in your paper."))
+    _refuse_closed(row.finished_at, row.deadline_at, now)
+    values = {}
+    if "response" in data:
+        qtype = QuestionType(row.type)
+        blanks = len(row.answer) if qtype == QuestionType.FILL else 0
+        original = _validate(qtype, len(row.options or []), blanks, data["response"], row.option_order)
+        values.update(response=original, version=PaperItem.version + 1, answered_at=now)
+    if "marked" in data:
+        if not isinstance(data["marked"], bool):
+            raise ValidationFailed(_l("The request could not be understood."), field="marked")
+        values["marked"] = data["marked"]
+    if not values:
+        raise ValidationFailed(_l("Send a response to save."), field="response")
+    seen = data.get("version")
+    if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
+        raise ValidationFailed(_l("The request could not be understood."), field="version")
+    # The deadline never changes after the start and was checked above; what may have changed
+    # since the SELECT is that the attempt was finished (a submit, the close job).
+    unfinished = sa.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
+    update = (
+        sa.update(PaperItem)
+        .where(PaperItem.id == item_id, PaperItem.attempt_id.in_(unfinished))
+        .values(**values)
+        .returning(PaperItem.version, PaperItem.marked)
+    )
+    if seen is not None and "response" in data:
+        update = update.where(PaperItem.version == seen)
+    saved = db.session.execute(update.execution_options(synchronize_session=False)).first()
+    if saved is None:
+        _explain_refused_save(attempt_id, item_id, now)
+    return {"item_id": item_id, "version": saved.version, "marked": saved.marked, "saved_at": now.isoformat()}
+
+
+def _refuse_closed(finished_at, deadline_at, now):
+    if finished_at is not None:
+        raise Conflict(_l("This test has been submitted; answers can no longer be changed."), code="finished")
+    if now > deadline_at and now > deadline_at + grace():  # the setting is read only when late
+        raise Gone(_l("Time is up for this test; this answer arrived too late to be kept."), code="deadline_passed")
+
+
+def _explain_refused_save(attempt_id, item_id, now):
+    """The conditional UPDATE wrote nothing: say why, from the state that won."""
+    db.session.rollback()
+    attempt = db.session.get(Attempt, attempt_id)
+    _refuse_closed(attempt.finished_at, attempt.deadline_at, now)
+    current = db.session.get(PaperItem, item_id)
+    raise Conflict(
+        _l(
+            "This answer was changed in another window or tab. The page now shows the latest answer; "
+            "check it and answer again if needed."
+        ),
+        code="stale_version",
+        data={"item": item_json(current, closed=False)},
+    )
+
+
+def submit(user: User, attempt_id: int, now: datetime) -> dict:
+    """Finish and grade the attempt once; a second submit returns the same result. After the
+    deadline (and its grace) nothing new is accepted, and the attempt is finished at its
+    deadline with what was saved in time. The caller commits."""
+    attempt = own_attempt(user, attempt_id)
+    if attempt.finished_at is None:
+        if now <= attempt.deadline_at:
+            finish_attempt(attempt, finished_at=now, reason=FinishReason.SUBMITTED)
+        else:
+            finish_attempt(attempt, finished_at=attempt.deadline_at, reason=FinishReason.TIMED_OUT)
+    return result_json(attempt)
+
+
+def record_leave(user: User, attempt_id: int, seconds, now: datetime) -> dict:
+    """Count one time the officer left the test page (tab or app switch) for `seconds`. Leaves
+    shorter than the tolerance are not counted. Never blocks anyone; supervisors see the count."""
+    attempt = own_attempt(user, attempt_id)
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise ValidationFailed(_l("The request could not be understood."), field="seconds")
+    seconds = int(min(seconds, MAX_LEAVE_SECONDS))
+    counted = seconds >= setting("QUIZ_LEAVE_TOLERANCE_SECONDS") and attempt.finished_at is None
+    if counted:
+        db.session.execute(
+            sa.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
+            .values(leave_count=Attempt.leave_count + 1, leave_seconds=Attempt.leave_seconds + seconds)
+            .execution_options(synchronize_session=False)
+        )
+    return {"counted": counted}
+
+
+# --- what the officer may see ---------------------------------------------------------------------
+
+
+def item_json(item: PaperItem, *, closed: bool) -> dict:
+    """One question as shown: options in the paper's order, the saved response in displayed
+    letters. The key, the grade and the explanation only once the exam has closed for everyone."""
+    version = item.question_version
+    qtype = QuestionType(version.type)
+    options = version.options or []
+    body = {
+        "id": item.id,
+        "position": item.position,
+        "type": qtype.value,
+        "type_label": str(qtype.label),
+        "stem": version.stem,
+        "options": [options[index] for index in item.option_order] if options else [],
+        "blanks": len(version.answer) if qtype == QuestionType.FILL else 0,
+        "points": item.points,
+        "response": displayed_response(qtype, item.option_order, item.response),
+        "version": item.version,
+        "marked": item.marked,
+    }
+    if closed:
+        body.update(
+            answer=displayed_response(qtype, item.option_order, version.answer),
+            is_correct=item.correct,
+            score=item.score,
+            explanation=version.explanation,
+        )
+    return body
+
+
+def displayed_response(qtype: QuestionType, option_order, response):
+    if response is None or qtype not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return response
+    return to_displayed(option_order, response)
+
+
+def result_json(attempt: Attempt) -> dict:
+    """What the officer sees right after submitting: score and pass/fail, nothing per question."""
+    exam = db.session.get(Exam, attempt.exam_id)
+    return {
+        "attempt_id": attempt.id,
+        "finished": attempt.finished_at is not None,
+        "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
+        "finish_reason": attempt.finish_reason.value if attempt.finish_reason else None,
+        "finish_reason_label": str(attempt.finish_reason.label) if attempt.finish_reason else None,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "pass_mark": exam.pass_mark,
+        "passed": attempt.passed,
+    }
+
+
+def attempt_state(attempt: Attempt, now: datetime) -> dict:
+    """The attempt for the page: paper, saved answers, deadline and the server's now; the result
+    once finished; the key and explanations once the exam has closed for everyone."""
+    exam = db.session.get(Exam, attempt.exam_id)
+    closed = closed_for_everyone(exam, now)
+    items = db.session.scalars(
+        sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id).order_by(PaperItem.position)
+    ).all()
+    state = {
+        "id": attempt.id,
+        "exam": {"id": exam.id, "title": exam.title, "kind": exam.kind.value, "kind_label": str(exam.kind.label)},
+        "number": attempt.number,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline_at": attempt.deadline_at.isoformat(),
+        "server_now": now.isoformat(),
+        "seconds_left": max(0, int((attempt.deadline_at - now).total_seconds())),
+        "finished": attempt.finished_at is not None,
+        "review": closed,
+        "items": [item_json(item, closed=closed) for item in items],
+    }
+    if attempt.finished_at is not None:
+        state["result"] = result_json(attempt)
+    return state

@@ -1,0 +1,11 @@
+"""What the officer's home page shows of tests: this week's open test, with a start button."""
+
+from accounts.models import User
+from quiz import exam_list
+
+
+def officer_panel(user: User, now) -> dict:
+    rows = exam_list.my_exams(user, now)
+    current = next((row for row in rows if row.state in ("in_progress", "open")), None)
+    upcoming = next((row for row in rows if row.state == "upcoming"), None)
+    return {"template": "quiz/_home_officer.html", "quiz": {"current": current, "upcoming": upcoming}}

@@ -1,0 +1,57 @@
+"""The officer's test pages (blueprint "quiz"): my tests, the phone-first test page, and the result
+of one attempt. The test page carries no question and no answer in its HTML: its script starts or
+resumes the attempt through the JSON API (quiz.api), so a GET never changes anything."""
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from accounts.access import signed_in
+from core import clock
+from core.errors import NotFound
+from core.extensions import db
+from quiz import attempts, exam_list
+from quiz.models import Exam
+
+bp = Blueprint("quiz", __name__)
+
+
+@bp.get("/exams")
+@signed_in
+def my_exams():
+    now = clock.now()
+    return render_template("quiz/my_exams.html", rows=exam_list.my_exams(current_user, now), now=now)
+
+
+@bp.get("/exams/<int:exam_id>/take")
+@signed_in
+def take(exam_id):
+    now = clock.now()
+    row = exam_list.my_exam(current_user, exam_id, now)
+    if row is None:
+        raise NotFound(_l("This test is not assigned to you."))
+    return render_template(
+        "quiz/take.html", row=row, exam=row.exam, question_count=sum(rule["count"] for rule in row.exam.blueprint)
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@signed_in
+def attempt_result(attempt_id):
+    now = clock.now()
+    attempt = attempts.own_attempt(current_user, attempt_id)
+    state = attempts.attempt_state(attempt, now)
+    exam = db.session.get(Exam, attempt.exam_id)
+    return render_template("quiz/result.html", attempt=attempt, state=state, exam=exam)
+
+
+@bp.app_template_filter("quiz_response")
+def format_response(value) -> str:
+    """A response or answer as text: letters, 正确/错误, or the blanks (alternatives with " / ")."""
+    if value is None or value == [] or value == "":
+        return str(_l("Not answered"))
+    if isinstance(value, bool):
+        return str(_l("True") if value else _l("False"))
+    if isinstance(value, list):
+        return "；".join(" / ".join(v) if isinstance(v, list) else str(v) for v in value)
+    return str(value)
