@@ -30,6 +30,10 @@ from question_bank import models as bank_models
 from question_bank import views as bank_views
 from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
 from quiz import models as quiz_models
+from reports import api as reports_api
+from reports import models as report_models
+from reports import views as reports_views
+from reports.settings import SETTING_SPECS as REPORT_SETTINGS
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -53,6 +57,7 @@ MODEL_MODULES = (
     quiz_models,
     practice_models,
     scheduler_models,
+    report_models,
 )
 
 BLUEPRINTS = (
@@ -72,6 +77,8 @@ BLUEPRINTS = (
     bank_category_views.bp,
     bank_import_views.bp,
     bank_export_views.bp,
+    reports_views.bp,
+    reports_api.bp,
 )
 
 COMMANDS = (
@@ -82,9 +89,9 @@ COMMANDS = (
     *bank_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS)
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, reports_api.OPENAPI_PATHS)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *REPORT_SETTINGS)
 
 
 def create_app(config=None):
