@@ -206,7 +206,7 @@ def board_columns():
     from flask_babel import gettext as _
 
     return [
-        ("tests", _("Tests"), "int"),
+        ("tests", _("Tests held"), "int"),
         ("assigned", _("Assigned"), "int"),
         ("took", _("Took"), "int"),
         ("participation", _("Participation"), "share"),

@@ -183,7 +183,7 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
     ):
         if count > wrong.get(question_id, (None, 0))[1]:
             wrong[question_id] = (answer, count)
-    stems = dict(db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))))
+    stems = dict(db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))).all())
     stats = []
     for qid, answered, right, n_top, right_top, n_bottom, right_bottom in rows:
         discrimination = None

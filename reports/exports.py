@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from core import tabular
 from reports.board import Board, board_columns, figure_values
 from reports.exam_report import retake_status
+from reports.labels import result_label
 from reports.record import Record
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +48,7 @@ def exam_xlsx(exam, units, people, questions, distribution) -> bytes:
                   _share(u.pass_rate_first), u.passed_after, u.failed, u.absent, u.outstanding, u.average_score]
                  for u in units]
     people_headers = [_("Name"), _("Number"), _("Unit"), _("Result"), _("Score"), _("Retake")]
-    people_rows = [[a.user.full_name, a.user.username, a.unit.name, a.status.label, a.score, retake_status(a)]
+    people_rows = [[a.user.full_name, a.user.username, a.unit.name, result_label(a.status), a.score, retake_status(a)]
                    for a in people]
     question_headers = [_("Question"), _("Answered"), _("Facility"), _("Discrimination"),
                         _("Most chosen wrong answer"), _("Chosen by")]
@@ -65,8 +66,8 @@ def record_xlsx(record: Record) -> bytes:
     headers = [_("Test"), _("Week"), _("Result"), _("Score"), _("Retakes")]
     rows = []
     for line in record.tests:
-        retakes = "；".join(f"{e.title} {a.status.label} {'' if a.score is None else a.score}" for e, a in line.retakes)
-        rows.append([line.exam.title, line.exam.period_key, line.assignment.status.label, line.assignment.score,
+        retakes = "；".join(f"{e.title} {result_label(a.status)} {'' if a.score is None else a.score}" for e, a in line.retakes)
+        rows.append([line.exam.title, line.exam.period_key, result_label(line.assignment.status), line.assignment.score,
                      retakes])
     weeks = [[monday.isoformat(), days, minutes] for monday, days, minutes in record.weeks]
     return tabular.write_xlsx([

@@ -16,6 +16,7 @@ from core.errors import NotFound, PermissionDenied
 from core.extensions import db
 from quiz.models import Exam
 from reports import charts, exam_report, exports, periods
+from reports.labels import result_label
 from reports.board import board_columns, build_board, figure_values
 from reports.record import build_record
 
@@ -135,6 +136,7 @@ def exam(exam_id):
         distribution=distribution,
         chart=charts.distribution_chart(distribution),
         retake_status=exam_report.retake_status,
+        result_label=result_label,
     )
 
 
@@ -149,7 +151,7 @@ def exam_export(exam_id):
 @officer_only
 def my_record():
     record = build_record(current_user, clock.today())
-    return render_template("reports/record.html", record=record, own=True)
+    return render_template("reports/record.html", record=record, own=True, result_label=result_label)
 
 
 @bp.get("/me.xlsx")
@@ -170,7 +172,7 @@ def _person(user_id) -> User:
 @supervisor_required
 def person_record(user_id):
     record = build_record(_person(user_id), clock.today())
-    return render_template("reports/record.html", record=record, own=False)
+    return render_template("reports/record.html", record=record, own=False, result_label=result_label)
 
 
 @bp.get("/people/<int:user_id>.xlsx")
