@@ -37,9 +37,11 @@ def summary():
     )
 
 
-_FIGURES = "tests, assigned, took, participation %, passed_first, pass_rate_first %, passed_after, " \
-    "pass_rate_after %, average_score (% of points), outstanding, absent, checkin_rate %, average_minutes, " \
+_FIGURES = (
+    "tests, assigned, took, participation %, passed_first, pass_rate_first %, passed_after, "
+    "pass_rate_after %, average_score (% of points), outstanding, absent, checkin_rate %, average_minutes, "
     "attendance_rate %, session_absent"
+)
 
 OPENAPI_PATHS = {
     "/api/v1/reports/summary": {
@@ -51,8 +53,10 @@ OPENAPI_PATHS = {
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
             ],
             "responses": {
-                "200": {"description": '{"unit", "from", "to" (Mondays), "targets", "total", "rows", "weeks"}; '
-                        "each figure set has " + _FIGURES},
+                "200": {
+                    "description": '{"unit", "from", "to" (Mondays), "targets", "total", "rows", "weeks"}; '
+                    "each figure set has " + _FIGURES
+                },
                 "400": {"description": "Bad dates"},
                 "403": {"description": "The unit is outside the caller's scope"},
                 "404": {"description": "No such unit"},

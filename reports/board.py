@@ -159,9 +159,7 @@ def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
     subtree = sa.select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery()
     trend = {}
     exam_trend = (
-        sa.select(s.week_start, *_exam_columns(s))
-        .where(s.unit_id.in_(subtree), exam_weeks)
-        .group_by(s.week_start)
+        sa.select(s.week_start, *_exam_columns(s)).where(s.unit_id.in_(subtree), exam_weeks).group_by(s.week_start)
     )
     for row in db.session.execute(exam_trend):
         _fill_exam(trend.setdefault(row[0], Figures()), row[1:])
@@ -172,8 +170,17 @@ def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
         _fill_study(trend.setdefault(row[0], Figures()), row[1:])
     # The total adds the weeks up, except the count of tests (an exam spans many units).
     for week_figures in trend.values():
-        for name in (*EXAM_SUMS, "percent_sum", "officer_days", "checkin_days", "minutes",
-                     "attendance_expected", "attended", "on_leave", "session_absent"):
+        for name in (
+            *EXAM_SUMS,
+            "percent_sum",
+            "officer_days",
+            "checkin_days",
+            "minutes",
+            "attendance_expected",
+            "attended",
+            "on_leave",
+            "session_absent",
+        ):
             setattr(total, name, getattr(total, name) + getattr(week_figures, name))
     total.tests = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(s.exam_id))).where(s.unit_id.in_(subtree), exam_weeks, s.assigned > 0)

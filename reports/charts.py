@@ -68,9 +68,22 @@ def distribution_chart(distribution) -> dict:
     bars = []
     for i, (label, count) in enumerate(distribution):
         h = plot_h * count / top
-        bars.append({
-            "x": round(PAD_LEFT + i * step + 2, 1), "y": round(PAD_TOP + plot_h - h, 1),
-            "w": round(step - 4, 1), "h": round(h, 1), "label": label.split("–")[0], "count": count,
-        })
-    return {"bars": bars, "width": WIDTH, "height": HEIGHT, "base": HEIGHT - PAD_BOTTOM, "top": top,
-            "left": PAD_LEFT, "summit": PAD_TOP}
+        bars.append(
+            {
+                "x": round(PAD_LEFT + i * step + 2, 1),
+                "y": round(PAD_TOP + plot_h - h, 1),
+                "w": round(step - 4, 1),
+                "h": round(h, 1),
+                "label": label.split("–")[0],
+                "count": count,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "base": HEIGHT - PAD_BOTTOM,
+        "top": top,
+        "left": PAD_LEFT,
+        "summit": PAD_TOP,
+    }

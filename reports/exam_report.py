@@ -96,7 +96,8 @@ def unit_results(exam: Exam, viewer) -> list[UnitResult]:
     units = in_tree_order(db.session.scalars(sa.select(Unit).where(Unit.id.in_(rows))).all()) if rows else []
     return [
         UnitResult(
-            u, *[int(v) for v in rows[u.id][1:8]],
+            u,
+            *[int(v) for v in rows[u.id][1:8]],
             None if rows[u.id][8] is None else round(float(rows[u.id][8]) * 100 / total, 1),
         )
         for u in units
@@ -183,7 +184,9 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
     ):
         if count > wrong.get(question_id, (None, 0))[1]:
             wrong[question_id] = (answer, count)
-    stems = dict(db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))).all())
+    stems = dict(
+        db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))).all()
+    )
     stats = []
     for qid, answered, right, n_top, right_top, n_bottom, right_bottom in rows:
         discrimination = None
@@ -192,8 +195,13 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
         answer, count = wrong.get(qid, (None, 0))
         stats.append(
             QuestionStat(
-                qid, stems.get(qid, ""), answered, round(right / answered, 3) if answered else None,
-                discrimination, _readable(answer), count,
+                qid,
+                stems.get(qid, ""),
+                answered,
+                round(right / answered, 3) if answered else None,
+                discrimination,
+                _readable(answer),
+                count,
             )
         )
     stats.sort(key=lambda s: (s.facility if s.facility is not None else 2, s.question_id))

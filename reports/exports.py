@@ -26,13 +26,25 @@ def board_xlsx(board: Board) -> bytes:
     columns = board_columns()
     headers = [_("Unit"), *[c[1] for c in columns]]
     table = [[label, *[values[c[0]] for c in columns]] for label, values in board_rows(board)]
-    trend_headers = [_("Week"), _("Participation"), _("Pass rate (first time)"), _("Pass rate (after retake)"),
-                     _("Study minutes per day")]
+    trend_headers = [
+        _("Week"),
+        _("Participation"),
+        _("Pass rate (first time)"),
+        _("Pass rate (after retake)"),
+        _("Study minutes per day"),
+    ]
     trend = []
     for monday, figures in board.trend:
         values = figure_values(figures)
-        trend.append([monday.isoformat(), values["participation"], values["pass_rate_first"],
-                      values["pass_rate_after"], values["average_minutes"]])
+        trend.append(
+            [
+                monday.isoformat(),
+                values["participation"],
+                values["pass_rate_first"],
+                values["pass_rate_after"],
+                values["average_minutes"],
+            ]
+        )
     return tabular.write_xlsx([(_("Progress board"), headers, table), (_("Weekly trend"), trend_headers, trend)])
 
 
@@ -41,38 +53,81 @@ def _share(value):
 
 
 def exam_xlsx(exam, units, people, questions, distribution) -> bytes:
-    unit_headers = [_("Unit"), _("Assigned"), _("Took"), _("Participation"), _("Passed first time"),
-                    _("Pass rate (first time)"), _("Passed after retake"), _("Failed"), _("Absent"),
-                    _("Retakes outstanding"), _("Average score rate")]
-    unit_rows = [[u.unit.name, u.assigned, u.took, _share(u.participation), u.passed_first,
-                  _share(u.pass_rate_first), u.passed_after, u.failed, u.absent, u.outstanding, u.average_score]
-                 for u in units]
+    unit_headers = [
+        _("Unit"),
+        _("Assigned"),
+        _("Took"),
+        _("Participation"),
+        _("Passed first time"),
+        _("Pass rate (first time)"),
+        _("Passed after retake"),
+        _("Failed"),
+        _("Absent"),
+        _("Retakes outstanding"),
+        _("Average score rate"),
+    ]
+    unit_rows = [
+        [
+            u.unit.name,
+            u.assigned,
+            u.took,
+            _share(u.participation),
+            u.passed_first,
+            _share(u.pass_rate_first),
+            u.passed_after,
+            u.failed,
+            u.absent,
+            u.outstanding,
+            u.average_score,
+        ]
+        for u in units
+    ]
     people_headers = [_("Name"), _("Number"), _("Unit"), _("Result"), _("Score"), _("Retake")]
-    people_rows = [[a.user.full_name, a.user.username, a.unit.name, result_label(a.status), a.score, retake_status(a)]
-                   for a in people]
-    question_headers = [_("Question"), _("Answered"), _("Facility"), _("Discrimination"),
-                        _("Most chosen wrong answer"), _("Chosen by")]
-    question_rows = [[q.stem, q.answered, _share(q.facility), q.discrimination, q.wrong_answer, q.wrong_count]
-                     for q in questions]
-    return tabular.write_xlsx([
-        (_("By unit"), unit_headers, unit_rows),
-        (_("Failed or absent"), people_headers, people_rows),
-        (_("Questions"), question_headers, question_rows),
-        (_("Score distribution"), [_("Score"), _("People")], [list(d) for d in distribution]),
-    ])
+    people_rows = [
+        [a.user.full_name, a.user.username, a.unit.name, result_label(a.status), a.score, retake_status(a)]
+        for a in people
+    ]
+    question_headers = [
+        _("Question"),
+        _("Answered"),
+        _("Facility"),
+        _("Discrimination"),
+        _("Most chosen wrong answer"),
+        _("Chosen by"),
+    ]
+    question_rows = [
+        [q.stem, q.answered, _share(q.facility), q.discrimination, q.wrong_answer, q.wrong_count] for q in questions
+    ]
+    return tabular.write_xlsx(
+        [
+            (_("By unit"), unit_headers, unit_rows),
+            (_("Failed or absent"), people_headers, people_rows),
+            (_("Questions"), question_headers, question_rows),
+            (_("Score distribution"), [_("Score"), _("People")], [list(d) for d in distribution]),
+        ]
+    )
 
 
 def record_xlsx(record: Record) -> bytes:
     headers = [_("Test"), _("Week"), _("Result"), _("Score"), _("Retakes")]
     rows = []
     for line in record.tests:
-        retakes = "；".join(f"{e.title} {result_label(a.status)} {'' if a.score is None else a.score}" for e, a in line.retakes)
-        rows.append([line.exam.title, line.exam.period_key, result_label(line.assignment.status), line.assignment.score,
-                     retakes])
+        retakes = "；".join(
+            f"{e.title} {result_label(a.status)} {'' if a.score is None else a.score}" for e, a in line.retakes
+        )
+        rows.append(
+            [
+                line.exam.title,
+                line.exam.period_key,
+                result_label(line.assignment.status),
+                line.assignment.score,
+                retakes,
+            ]
+        )
     weeks = [[monday.isoformat(), days, minutes] for monday, days, minutes in record.weeks]
-    return tabular.write_xlsx([
-        (_("Tests"), headers, rows),
-        (_("Study by week"), [_("Week"), _("Check-ins"), _("Study minutes")], weeks),
-    ])
-
-
+    return tabular.write_xlsx(
+        [
+            (_("Tests"), headers, rows),
+            (_("Study by week"), [_("Week"), _("Check-ins"), _("Study minutes")], weeks),
+        ]
+    )

@@ -65,7 +65,9 @@ def build_record(person: User, today: date) -> Record:
     weeks = [(first + timedelta(weeks=i), *by_week.get(first + timedelta(weeks=i), (0, 0))) for i in range(WEEKS_SHOWN)]
     weeks.reverse()
     checkin_days, minutes = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(CheckIn.minutes), 0)).where(CheckIn.user_id == person.id)
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(CheckIn.minutes), 0)).where(
+            CheckIn.user_id == person.id
+        )
     ).one()
 
     required = db.session.scalars(study_readings.readings_for(person)).all()
@@ -96,7 +98,13 @@ def build_record(person: User, today: date) -> Record:
         sa.select(_count_if(WrongAnswer.cleared_at.is_(None))).where(WrongAnswer.user_id == person.id)
     )
     return Record(
-        person, lines, weeks, int(checkin_days), int(minutes), len(required_ids), int(read or 0),
+        person,
+        lines,
+        weeks,
+        int(checkin_days),
+        int(minutes),
+        len(required_ids),
+        int(read or 0),
         {str(k.value if hasattr(k, "value") else k): v for k, v in attendance.items()},
         {str(k.value if hasattr(k, "value") else k): v for k, v in spot.items()},
         int(wrong or 0),

@@ -8,10 +8,16 @@ from core.settings import SettingSpec, get_setting
 WARN_BAND = 10
 
 SETTING_SPECS = (
-    SettingSpec("REPORTS_PARTICIPATION_TARGET", _l("Board: participation target, percent"), int, minimum=0, maximum=100),
+    SettingSpec(
+        "REPORTS_PARTICIPATION_TARGET", _l("Board: participation target, percent"), int, minimum=0, maximum=100
+    ),
     SettingSpec("REPORTS_PASS_RATE_TARGET", _l("Board: pass rate target, percent"), int, minimum=0, maximum=100),
-    SettingSpec("REPORTS_CHECKIN_TARGET", _l("Board: study check-in rate target, percent"), int, minimum=0, maximum=100),
-    SettingSpec("REPORTS_ATTENDANCE_TARGET", _l("Board: session attendance target, percent"), int, minimum=0, maximum=100),
+    SettingSpec(
+        "REPORTS_CHECKIN_TARGET", _l("Board: study check-in rate target, percent"), int, minimum=0, maximum=100
+    ),
+    SettingSpec(
+        "REPORTS_ATTENDANCE_TARGET", _l("Board: session attendance target, percent"), int, minimum=0, maximum=100
+    ),
 )
 
 

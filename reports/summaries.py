@@ -199,9 +199,10 @@ def refresh_summaries(now: datetime) -> int:
     for exam_id in roots:
         refresh_exam_summaries(exam_id)
 
-    weeks = {clock.week_start(d) for d in db.session.scalars(
-        sa.select(CheckIn.day).where(CheckIn.updated_at > since).distinct()
-    )}
+    weeks = {
+        clock.week_start(d)
+        for d in db.session.scalars(sa.select(CheckIn.day).where(CheckIn.updated_at > since).distinct())
+    }
     starts = db.session.scalars(
         sa.select(StudySession.starts_at)
         .join(Attendance, Attendance.session_id == StudySession.id)

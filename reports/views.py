@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.access import role_required, supervisor_required
+from accounts.access import signed_in, supervisor_required
 from accounts.models import Role, Unit, User
 from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope
 from core import clock
@@ -16,12 +16,11 @@ from core.errors import NotFound, PermissionDenied
 from core.extensions import db
 from quiz.models import Exam
 from reports import charts, exam_report, exports, periods
-from reports.labels import result_label
 from reports.board import board_columns, build_board, figure_values
+from reports.labels import result_label
 from reports.record import build_record
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-officer_only = role_required(Role.OFFICER)
 
 
 def board_unit(unit_id) -> Unit:
@@ -148,14 +147,14 @@ def exam_export(exam_id):
 
 
 @bp.get("/me")
-@officer_only
+@signed_in
 def my_record():
     record = build_record(current_user, clock.today())
     return render_template("reports/record.html", record=record, own=True, result_label=result_label)
 
 
 @bp.get("/me.xlsx")
-@officer_only
+@signed_in
 def my_record_export():
     return _attachment(exports.record_xlsx(build_record(current_user, clock.today())), "record")
 

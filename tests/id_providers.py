@@ -15,6 +15,7 @@ from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
 from study import leave, spotchecks
+from tests.reports import factories as report_factories
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
 
@@ -53,6 +54,13 @@ def _bank_ids():
     return {"category_id": category.id, "question_id": question.id}
 
 
+def _exam_id(unit, officer):
+    """A closed test set for `unit`, with `officer` assigned (for the report routes)."""
+    exam = report_factories.make_exam(unit, clock.now() - timedelta(days=3))
+    report_factories.assign(exam, officer, report_factories.AssignmentStatus.PASSED, score=80)
+    return exam.id
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -62,6 +70,7 @@ def east_ids(world):
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
         **_bank_ids(),
+        "exam_id": _exam_id(world["east_station"], world["east_officer"]),
     }
 
 
@@ -76,4 +85,5 @@ def colleague_ids(world):
         # day to try, so the route is walked with a day that does not exist (404).
         "day": "0000-00-00",
         **_bank_ids(),
+        "exam_id": _exam_id(world["east_court"], world["east_officer2"]),
     }

@@ -65,7 +65,11 @@ def campaign(world, frozen_clock):
 
     (q1, v1), (q2, v2) = rf.questions(2)
     for assignment, first, second in (
-        (a_s1, "A", "A"), (a_s2, "B", "A"), (a_c1, "A", "C"), (a_c2, "B", "D"), (a_m, "A", "C"),
+        (a_s1, "A", "A"),
+        (a_s2, "B", "A"),
+        (a_c1, "A", "C"),
+        (a_c2, "B", "D"),
+        (a_m, "A", "C"),
     ):
         rf.paper(assignment, [(q1, v1, first), (q2, v2, second)])
 
@@ -78,14 +82,37 @@ def campaign(world, frozen_clock):
         rf.checkin(c1, week + timedelta(days=i), 30)
     rf.checkin(s1, date(2026, 11, 15), 45)
     rf.checkin(s1, date(2026, 11, 23), 45)
-    rf.session_with_attendance(world["east"], local(2026, 11, 18, 10), {
-        s1: A.PRESENT, s2: A.LATE, s3: A.ABSENT, m: A.PRESENT, c1: A.LEAVE, c2: A.ABSENT,
-    })
+    rf.session_with_attendance(
+        world["east"],
+        local(2026, 11, 18, 10),
+        {
+            s1: A.PRESENT,
+            s2: A.LATE,
+            s3: A.ABSENT,
+            m: A.PRESENT,
+            c1: A.LEAVE,
+            c2: A.ABSENT,
+        },
+    )
     # The move: M now belongs to east_station; the tests stay with east_court.
     m.unit_id = station.id
     # `world` was built before the clock froze: its people must not look changed in the future.
     db.session.execute(sa.update(User).values(updated_at=frozen_clock.now))
     db.session.commit()
     refresh_summaries(frozen_clock.now)
-    return {**world, "east_empty": east_empty, "s1": s1, "s2": s2, "s3": s3, "c1": c1, "c2": c2, "m": m,
-            "w1": w1, "e1": e1, "e2": e2, "r1": r1, "q1": q1, "q2": q2}
+    return {
+        **world,
+        "east_empty": east_empty,
+        "s1": s1,
+        "s2": s2,
+        "s3": s3,
+        "c1": c1,
+        "c2": c2,
+        "m": m,
+        "w1": w1,
+        "e1": e1,
+        "e2": e2,
+        "r1": r1,
+        "q1": q1,
+        "q2": q2,
+    }

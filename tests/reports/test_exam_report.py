@@ -19,7 +19,13 @@ def test_units_people_distribution_questions(campaign):
     ]
     counts = dict(exam_report.distribution(exam, viewer))
     assert sum(counts.values()) == 5
-    assert (counts["40–49%"], counts["50–59%"], counts["70–79%"], counts["80–89%"], counts["90–100%"]) == (1, 1, 1, 1, 1)
+    assert (counts["40–49%"], counts["50–59%"], counts["70–79%"], counts["80–89%"], counts["90–100%"]) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
     stats = {s.question_id: s for s in exam_report.question_stats(exam, viewer)}
     q1, q2 = stats[campaign["q1"].id], stats[campaign["q2"].id]
     assert (q1.answered, q1.facility, q1.discrimination, q1.wrong_answer, q1.wrong_count) == (5, 0.6, 1.0, "B", 2)

@@ -58,8 +58,9 @@ def test_page_export_and_json_agree(campaign, login_as):
     parser.feed(page.get_data(as_text=True))
     data = client.get("/api/v1/reports/summary", query_string={"unit": campaign["east"].id, **WEEK}).get_json()
     keys = [key for key, _header, _kind in board_columns()]
-    book = openpyxl.load_workbook(io.BytesIO(client.get(
-        "/reports/board.xlsx", query_string={"unit": campaign["east"].id, **WEEK}).data))
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/reports/board.xlsx", query_string={"unit": campaign["east"].id, **WEEK}).data)
+    )
     sheet = list(book.worksheets[0].iter_rows(values_only=True))
     assert sheet[0][0] == "单位" and sheet[0][4] == "参考率"
     exported = {row[0]: list(row[1:]) for row in sheet[1:]}
@@ -77,7 +78,9 @@ def test_drill_down_and_trail(campaign, login_as):
     client = login_as(campaign["east_supervisor"])
     html = client.get("/reports/board", query_string={"unit": campaign["east"].id, **WEEK}).get_data(as_text=True)
     assert f"unit={campaign['east_police'].id}" in html  # the police row links one level down
-    html = client.get("/reports/board", query_string={"unit": campaign["east_police"].id, **WEEK}).get_data(as_text=True)
+    html = client.get("/reports/board", query_string={"unit": campaign["east_police"].id, **WEEK}).get_data(
+        as_text=True
+    )
     assert "东区城关派出所" in html and "东区政法委" in html  # the trail back up
 
 
@@ -114,8 +117,13 @@ def test_officers_see_only_their_own_record(campaign, login_as):
     html = client.get("/reports/me").get_data(as_text=True)
     assert "王二" in html and "第47周周测" in html and "第46周周测" in html
     assert client.get("/reports/me.xlsx").status_code == 200
-    for path in (f"/reports/people/{campaign['s3'].id}", f"/reports/people/{campaign['s2'].id}", "/reports/board",
-                 f"/reports/exams/{campaign['e1'].id}", "/api/v1/reports/summary"):
+    for path in (
+        f"/reports/people/{campaign['s3'].id}",
+        f"/reports/people/{campaign['s2'].id}",
+        "/reports/board",
+        f"/reports/exams/{campaign['e1'].id}",
+        "/api/v1/reports/summary",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -132,13 +140,15 @@ def test_supervisor_reads_records_in_scope_only(campaign, login_as):
 
 def test_exports_are_inert_and_pages_escaped(campaign, login_as, frozen_clock):
     court = campaign["east_court"]
-    court.name = "=HYPERLINK(\"http://x\",\"<b>x</b>\")"
+    court.name = '=HYPERLINK("http://x","<b>x</b>")'
     db.session.commit()
     client = login_as(campaign["east_supervisor"])
     html = client.get("/reports/board", query_string={"unit": campaign["east"].id, **WEEK}).get_data(as_text=True)
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     for path in ("/reports/board.xlsx", f"/reports/exams/{campaign['e1'].id}.xlsx"):
-        book = openpyxl.load_workbook(io.BytesIO(client.get(path, query_string={"unit": campaign["east"].id, **WEEK}).data))
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(path, query_string={"unit": campaign["east"].id, **WEEK}).data)
+        )
         cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
         named = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
         assert named and all(c.data_type != "f" for c in cells)
