@@ -99,6 +99,7 @@ class Config:
         self.REPORTS_PASS_RATE_TARGET = _env_int("YINGZHI_REPORTS_PASS_RATE_TARGET", 90)
         self.REPORTS_CHECKIN_TARGET = _env_int("YINGZHI_REPORTS_CHECKIN_TARGET", 80)
         self.REPORTS_ATTENDANCE_TARGET = _env_int("YINGZHI_REPORTS_ATTENDANCE_TARGET", 90)
+        self.REPORTS_BULLETIN_NAMES_PEOPLE = _env_bool("YINGZHI_REPORTS_BULLETIN_NAMES_PEOPLE", True)
         # Question bank (admins can override these on the settings page)
         self.BANK_SUPERVISORS_MAY_EDIT = _env_bool("YINGZHI_BANK_SUPERVISORS_MAY_EDIT", False)
         self.BANK_IMPORT_MAX_ROWS = _env_int("YINGZHI_BANK_IMPORT_MAX_ROWS", 5000)

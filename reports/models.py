@@ -5,11 +5,13 @@ board over a year reads ~10,000 small rows instead of half a million assignments
 Rows hold counts for ONE unit (not its subtree), so they add up exactly at every level.
 """
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.models import Unit
 from core.extensions import db
 from quiz.models import ExamAssignment
 from study.models import Attendance, CheckIn
@@ -68,3 +70,34 @@ class ReportState(db.Model):
 sa.Index("ix_exam_assignments_updated_at", ExamAssignment.updated_at)
 sa.Index("ix_checkins_updated_at", CheckIn.updated_at)
 sa.Index("ix_attendance_updated_at", Attendance.updated_at)
+
+
+class BulletinStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Bulletin(db.Model):
+    """A weekly bulletin (通报) of one unit's scope: drafted from the week's figures, edited and
+    published by a supervisor, then kept. The text is plain text (shown escaped, line by line)."""
+
+    __tablename__ = "report_bulletins"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    week_start: Mapped[date]
+    status: Mapped[BulletinStatus] = mapped_column(
+        sa.Enum(BulletinStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=BulletinStatus.DRAFT,
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    names_people: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)

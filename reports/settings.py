@@ -18,6 +18,12 @@ SETTING_SPECS = (
     SettingSpec(
         "REPORTS_ATTENDANCE_TARGET", _l("Board: session attendance target, percent"), int, minimum=0, maximum=100
     ),
+    SettingSpec(
+        "REPORTS_BULLETIN_NAMES_PEOPLE",
+        _l("Weekly bulletins name the people who failed or were absent"),
+        bool,
+        help=_l("Off: bulletins give only the units and their counts."),
+    ),
 )
 
 
@@ -38,3 +44,7 @@ def cue(value, target) -> str:
     if value >= target:
         return "good"
     return "warn" if value >= target - WARN_BAND / 100 else "bad"
+
+
+def bulletin_names_people() -> bool:
+    return bool(get_setting("REPORTS_BULLETIN_NAMES_PEOPLE"))

@@ -187,7 +187,8 @@ def refresh_summaries(now: datetime) -> int:
     since = seen.value - OVERLAP
     today = clock.local(now).date()
 
-    changed = sa.select(ExamAssignment.exam_id).where(ExamAssignment.updated_at > since).distinct()
+    # No DISTINCT in SQL: it tempts the planner to walk another index instead of the updated_at range.
+    changed = sa.select(ExamAssignment.exam_id).where(ExamAssignment.updated_at > since)
     closed = sa.select(Exam.id).where(Exam.closed_at > since)
     exam_ids = set(db.session.scalars(changed)) | set(db.session.scalars(closed))
     roots = set()
@@ -199,15 +200,11 @@ def refresh_summaries(now: datetime) -> int:
     for exam_id in roots:
         refresh_exam_summaries(exam_id)
 
-    weeks = {
-        clock.week_start(d)
-        for d in db.session.scalars(sa.select(CheckIn.day).where(CheckIn.updated_at > since).distinct())
-    }
+    weeks = {clock.week_start(d) for d in db.session.scalars(sa.select(CheckIn.day).where(CheckIn.updated_at > since))}
     starts = db.session.scalars(
         sa.select(StudySession.starts_at)
         .join(Attendance, Attendance.session_id == StudySession.id)
         .where(Attendance.updated_at > since)
-        .distinct()
     )
     weeks |= {clock.week_start(clock.local(s).date()) for s in starts}
     counted = _state("day_counted")

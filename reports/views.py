@@ -183,3 +183,7 @@ def person_record_export(user_id):
 
 def board_url(unit: Unit, first, last) -> str:
     return url_for("reports.board", unit=unit.id, **{"from": first.isoformat(), "to": last.isoformat()})
+
+
+# The bulletin pages live in their own module, on this blueprint (the navigation names reports.bulletins).
+from reports import bulletin_views  # noqa: E402, F401

@@ -14,6 +14,7 @@ from notices import services as notices
 from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
+from reports import bulletins as reports_bulletins
 from study import leave, spotchecks
 from tests.reports import factories as report_factories
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
@@ -61,6 +62,14 @@ def _exam_id(unit, officer):
     return exam.id
 
 
+def _bulletin_id(unit):
+    """A published bulletin of `unit` (readable by the people in it, managed by its supervisors)."""
+    bulletin = reports_bulletins.draft_bulletin(None, unit, clock.week_start(clock.today()), clock.now())
+    reports_bulletins.publish_bulletin(None, bulletin, clock.now())
+    db.session.commit()
+    return bulletin.id
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -71,6 +80,7 @@ def east_ids(world):
         "day": clock.today().isoformat(),
         **_bank_ids(),
         "exam_id": _exam_id(world["east_station"], world["east_officer"]),
+        "bulletin_id": _bulletin_id(world["east"]),
     }
 
 
@@ -86,4 +96,6 @@ def colleague_ids(world):
         "day": "0000-00-00",
         **_bank_ids(),
         "exam_id": _exam_id(world["east_court"], world["east_officer2"]),
+        # A bulletin of the colleague's unit, which the officer's own unit is not part of.
+        "bulletin_id": _bulletin_id(world["east_court"]),
     }

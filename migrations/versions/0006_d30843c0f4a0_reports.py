@@ -1,8 +1,8 @@
-"""reports: summary tables of exam results by unit and study by unit-week; indexes for the refresh job
+"""reports: summary tables of exam results by unit and study by unit-week, bulletins; indexes for the refresh job
 
-Revision ID: 60a4c1f93a74
+Revision ID: d30843c0f4a0
 Revises: 9c1e5a0b7d21
-Create Date: 2026-11-23 16:15:45.264892
+Create Date: 2026-11-23 16:25:14.298676
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import core.db  # noqa: F401  (column types such as core.db.UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
-revision = '60a4c1f93a74'
+revision = 'd30843c0f4a0'
 down_revision = '9c1e5a0b7d21'
 branch_labels = None
 depends_on = None
@@ -40,6 +40,28 @@ def upgrade():
     )
     with op.batch_alter_table('report_study_weeks', schema=None) as batch_op:
         batch_op.create_index('ix_report_study_weeks_week_unit', ['week_start', 'unit_id'], unique=False)
+
+    op.create_table('report_bulletins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'published', name='bulletinstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('names_people', sa.Boolean(), nullable=False),
+    sa.Column('created_at', core.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', core.db.UTCDateTime(), nullable=False),
+    sa.Column('edited_by_id', sa.Integer(), nullable=True),
+    sa.Column('published_at', core.db.UTCDateTime(), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['edited_by_id'], ['users.id'], name=op.f('fk_report_bulletins_edited_by_id_users')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_report_bulletins_published_by_id_users')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_report_bulletins_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_bulletins')),
+    sa.UniqueConstraint('unit_id', 'week_start', name=op.f('uq_report_bulletins_unit_id_week_start'))
+    )
+    with op.batch_alter_table('report_bulletins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_bulletins_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('report_exam_units',
     sa.Column('exam_id', sa.Integer(), nullable=False),
@@ -91,6 +113,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_exam_units_unit_id'))
 
     op.drop_table('report_exam_units')
+    with op.batch_alter_table('report_bulletins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_bulletins_unit_id'))
+
+    op.drop_table('report_bulletins')
     with op.batch_alter_table('report_study_weeks', schema=None) as batch_op:
         batch_op.drop_index('ix_report_study_weeks_week_unit')
 
