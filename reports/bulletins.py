@@ -37,7 +37,8 @@ def compose(unit: Unit, monday, names_people: bool) -> tuple[str, str]:
     sunday = monday + timedelta(days=6)
     board = build_board(unit, monday, monday)
     t = figure_values(board.total)
-    week = clock.week_key(monday)
+    iso = monday.isocalendar()
+    week = _("week %(week)d of %(year)d", week=iso.week, year=iso.year)
     title = _("%(unit)s: study and test bulletin for %(week)s", unit=unit.name, week=week)
     lines = [
         _(

@@ -61,8 +61,8 @@ def exam_xlsx(exam, units, people, questions, distribution) -> bytes:
         _("Passed first time"),
         _("Pass rate (first time)"),
         _("Passed after retake"),
-        _("Failed"),
-        _("Absent"),
+        _("Failed the test"),
+        _("Absent from the test"),
         _("Retakes outstanding"),
         _("Average score rate"),
     ]

@@ -17,7 +17,7 @@ W47 = date(2026, 11, 16)
 
 def test_draft_names_people_and_units(campaign):
     title, body = bulletins.compose(campaign["east"], W47, names_people=True)
-    assert "2026-W47" in title and "东区政法委" in title
+    assert "2026年第47周" in title and "东区政法委" in title
     assert "参考率83.3%" in body.replace(" ", "") or "83.3%" in body
     assert "张三" in body and "王二" in body and "李四" in body  # absent, failed (retake passed), failed
     assert "补考合格" in body and "补考未通过" in body
