@@ -10,8 +10,8 @@ from core import clock
 from core.extensions import db
 from reports import bulletins
 from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, sign_in
-from tests.reports.campaign import campaign  # noqa: F401  (the fixture)
 from tests.factories import TEST_PASSWORD
+from tests.reports.campaign import campaign  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 WEEK = "from=2026-11-16&to=2026-11-22"
