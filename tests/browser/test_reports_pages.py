@@ -11,9 +11,14 @@ from core.extensions import db
 from reports import bulletins
 from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, sign_in
 from tests.factories import TEST_PASSWORD
-from tests.reports.campaign import campaign  # noqa: F401  (the fixture)
+from tests.reports.campaign import build_campaign
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def campaign(world, frozen_clock):
+    return build_campaign(world, frozen_clock)
 WEEK = "from=2026-11-16&to=2026-11-22"
 
 

@@ -17,7 +17,6 @@ Session 11-18 (east): S1 present, S2 late, S3 absent, M present, C1 leave, C2 ab
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from accounts.models import UnitKind, User
@@ -33,8 +32,7 @@ def local(y, m, d, h=9):
     return datetime(y, m, d, h - 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def campaign(world, frozen_clock):
+def build_campaign(world, frozen_clock):
     east_empty = factories.UnitFactory(name="东区司法局", kind=UnitKind.JUSTICE, parent=world["east"])
     station, court = world["east_station"], world["east_court"]
     s1, c1, w1 = world["east_officer"], world["east_officer2"], world["west_officer"]

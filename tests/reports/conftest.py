@@ -1,3 +1,10 @@
 """The report tests all read the hand-built campaign (tests/reports/campaign.py)."""
 
-from tests.reports.campaign import campaign  # noqa: F401
+import pytest
+
+from tests.reports.campaign import build_campaign
+
+
+@pytest.fixture
+def campaign(world, frozen_clock):
+    return build_campaign(world, frozen_clock)
