@@ -11,6 +11,7 @@ from core import clock
 from core.extensions import db
 from home.nav import nav_context
 from notices import services as notices
+from reports import panels as report_panels
 from study import panels as study_panels
 
 bp = Blueprint("home", __name__)
@@ -29,7 +30,10 @@ def index():
         "units": db.session.scalar(sa.select(sa.func.count()).select_from(units_visible_to(current_user).subquery())),
         "people": db.session.scalar(sa.select(sa.func.count()).select_from(people)),
     }
-    panels = [study_panels.manager_panel(current_user, clock.now())]
+    panels = [
+        study_panels.manager_panel(current_user, clock.now()),
+        report_panels.manager_panel(current_user, clock.now()),
+    ]
     return render_template(
         "home/manager.html", latest=latest, stats=stats, render_title=notices.render_title, panels=panels
     )

@@ -179,3 +179,26 @@ def test_refresh_is_idempotent_and_follows_changes(campaign, frozen_clock):
     assert refresh_summaries(frozen_clock.now) == 0
     frozen_clock.advance(timedelta(days=1))  # a new day: this week's officer-days grow
     assert refresh_summaries(frozen_clock.now) == 1
+
+
+def test_workbench_panel(campaign, login_as, frozen_clock):
+    from reports import bulletins
+
+    bulletins.draft_weekly_bulletins(frozen_clock.now)
+    html = login_as(campaign["east_supervisor"]).get("/").get_data(as_text=True)
+    assert "83.3%" in html and "1份通报草稿待审核" in html
+
+
+def test_a_retake_closing_refreshes_its_root_exam(campaign):
+    from quiz.models import ExamAssignment
+    from reports.models import ExamUnitSummary
+
+    a = db.session.query(ExamAssignment).filter_by(exam_id=campaign["e1"].id, user_id=campaign["c2"].id).one()
+    a.cleared_at = campaign["r1"].closes_at
+    db.session.commit()
+    from reports.summaries import refresh_exam_summaries
+
+    assert refresh_exam_summaries(campaign["r1"].id) == 3  # E1's rows: station, court, west police
+    db.session.commit()
+    court = db.session.get(ExamUnitSummary, (campaign["e1"].id, campaign["east_court"].id))
+    assert (court.passed_after, court.outstanding) == (3, 0)
