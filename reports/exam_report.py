@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, Unit, User
 from accounts.units import in_tree_order
@@ -123,6 +124,7 @@ def exceptions(exam: Exam, viewer, limit=500) -> list[ExamAssignment]:
     a = ExamAssignment
     query = _scope(
         sa.select(a)
+        .options(joinedload(a.unit))
         .join(Unit, Unit.id == a.unit_id)
         .where(a.exam_id == exam.id, a.status.in_((AssignmentStatus.FAILED, AssignmentStatus.ABSENT)))
         .order_by(Unit.path, a.status, a.user_id)

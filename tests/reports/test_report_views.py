@@ -202,3 +202,15 @@ def test_a_retake_closing_refreshes_its_root_exam(campaign):
     db.session.commit()
     court = db.session.get(ExamUnitSummary, (campaign["e1"].id, campaign["east_court"].id))
     assert (court.passed_after, court.outstanding) == (3, 0)
+
+
+def test_summary_json_refuses_bad_periods(campaign, login_as):
+    client = login_as(campaign["east_supervisor"])
+    response = client.get("/api/v1/reports/summary", query_string={"from": "2026-13-01"})
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid"
+    response = client.get("/api/v1/reports/summary", query_string={"from": "2026-11-20", "to": "2026-11-01"})
+    assert response.status_code == 400
+    response = client.get("/api/v1/reports/summary", query_string={"unit": "999999"})
+    assert response.status_code == 404
+    data = client.get("/api/v1/reports/summary").get_json()  # default: the supervisor's unit, last week
+    assert data["unit"]["id"] == campaign["east"].id and data["from"] == "2026-11-16"
