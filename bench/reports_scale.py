@@ -519,10 +519,6 @@ def main():
         run(url, args)
     finally:
         if drop:
-            from core.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
             drop()
 
 
