@@ -160,47 +160,43 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
         return []
     group = max(1, int(len(scores) * GROUP_SHARE))
     low_cut, high_cut = scores[group - 1], scores[-group]
-    correct = p.correct.is_(True)
-    top = counted.c.score >= high_cut
-    bottom = counted.c.score <= low_cut
-    rows = db.session.execute(
-        sa.select(
-            p.question_id,
-            sa.func.count(),
-            _count_if(correct),
-            _count_if(top),
-            _count_if(sa.and_(top, correct)),
-            _count_if(bottom),
-            _count_if(sa.and_(bottom, correct)),
-        )
-        .join(counted, counted.c.attempt_id == p.attempt_id)
-        .group_by(p.question_id)
-    ).all()
+    # One pass over the papers: counts per (question, band, correct, response); the few hundred
+    # groups are folded into the statistics here.
+    band = sa.case((counted.c.score >= high_cut, 2), (counted.c.score <= low_cut, 0), else_=1)
     response = sa.cast(p.response, sa.Text)
-    wrong = {}
-    for question_id, answer, count in db.session.execute(
-        sa.select(p.question_id, response, sa.func.count())
+    groups = db.session.execute(
+        sa.select(p.question_id, band, p.correct, response, sa.func.count())
         .join(counted, counted.c.attempt_id == p.attempt_id)
-        .where(p.correct.is_(False), p.response.is_not(None))
-        .group_by(p.question_id, response)
-    ):
-        if count > wrong.get(question_id, (None, 0))[1]:
-            wrong[question_id] = (answer, count)
-    stems = dict(
-        db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_([r[0] for r in rows]))).all()
-    )
+        .group_by(p.question_id, band, p.correct, response)
+    ).all()
+    tallies: dict[int, dict] = {}
+    for qid, level, right, answer, count in groups:
+        t_ = tallies.setdefault(
+            qid, {"n": 0, "right": 0, "top": 0, "top_right": 0, "bottom": 0, "bottom_right": 0, "wrong": {}}
+        )
+        t_["n"] += count
+        t_["right"] += count if right else 0
+        if level == 2:
+            t_["top"] += count
+            t_["top_right"] += count if right else 0
+        if level == 0 or (level == 2 and high_cut <= low_cut):
+            t_["bottom"] += count
+            t_["bottom_right"] += count if right else 0
+        if right is False and answer is not None and answer != "null":
+            t_["wrong"][answer] = t_["wrong"].get(answer, 0) + count
+    stems = dict(db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_(tallies))).all())
     stats = []
-    for qid, answered, right, n_top, right_top, n_bottom, right_bottom in rows:
+    for qid, t_ in tallies.items():
         discrimination = None
-        if n_top and n_bottom:
-            discrimination = round(right_top / n_top - right_bottom / n_bottom, 2)
-        answer, count = wrong.get(qid, (None, 0))
+        if t_["top"] and t_["bottom"]:
+            discrimination = round(t_["top_right"] / t_["top"] - t_["bottom_right"] / t_["bottom"], 2)
+        answer, count = max(t_["wrong"].items(), key=lambda item: (item[1], item[0]), default=(None, 0))
         stats.append(
             QuestionStat(
                 qid,
                 stems.get(qid, ""),
-                answered,
-                round(right / answered, 3) if answered else None,
+                t_["n"],
+                round(t_["right"] / t_["n"], 3) if t_["n"] else None,
                 discrimination,
                 _readable(answer),
                 count,
