@@ -179,8 +179,8 @@ def draft_bulletin(actor, unit: Unit, monday, now) -> Bulletin:
 
 
 def draft_weekly_bulletins(now) -> int:
-    """Draft last week's bulletin for the city and each district that has none yet. Commits;
-    returns how many were drafted."""
+    """Draft last week's bulletin for the city and each district that has none yet. Flushes (the
+    job runner commits); returns how many were drafted."""
     today = clock.local(now).date()
     monday = clock.week_start(today) - timedelta(days=7)
     units = db.session.scalars(
@@ -192,7 +192,7 @@ def draft_weekly_bulletins(now) -> int:
         if unit.id not in done:
             draft_bulletin(None, unit, monday, now)
             drafted += 1
-    db.session.commit()
+    db.session.flush()
     return drafted
 
 

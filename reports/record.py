@@ -8,11 +8,10 @@ import sqlalchemy as sa
 
 from accounts.models import User
 from core.extensions import db
-from quiz.models import Exam, ExamAssignment
+from quiz.models import Exam, ExamAssignment, WrongAnswer
 from reports.summaries import _count_if
 from study import readings as study_readings
 from study.models import Attendance, AttendanceStatus, CheckIn, ReadingProgress, SpotCheckItem, StudySession
-from study.practice_models import WrongAnswer
 
 WEEKS_SHOWN = 12
 

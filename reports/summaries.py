@@ -178,11 +178,11 @@ def rebuild_all(now: datetime) -> int:
 
 def refresh_summaries(now: datetime) -> int:
     """Fold into the summaries what changed since the last run; returns how many exams and weeks
-    were recomputed (0 when nothing changed). Commits."""
+    were recomputed (0 when nothing changed). Flushes; the caller (the job runner) commits, so a
+    run is one transaction under the job's lock."""
     seen = _state("changes_seen")
     if seen is None:
         rebuild_all(now)
-        db.session.commit()
         return 1
     since = seen.value - OVERLAP
     today = clock.local(now).date()
@@ -220,5 +220,5 @@ def refresh_summaries(now: datetime) -> int:
         refresh_study_week(monday, today)
     _set_state("changes_seen", now)
     _set_state("day_counted", clock.local_datetime(today, datetime.min.time()))
-    db.session.commit()
+    db.session.flush()
     return len(roots) + len(weeks)

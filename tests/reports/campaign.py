@@ -98,6 +98,7 @@ def build_campaign(world, frozen_clock):
     db.session.execute(sa.update(User).values(updated_at=frozen_clock.now))
     db.session.commit()
     refresh_summaries(frozen_clock.now)
+    db.session.commit()
     return {
         **world,
         "east_empty": east_empty,

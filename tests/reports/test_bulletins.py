@@ -29,7 +29,9 @@ def test_draft_names_people_and_units(campaign):
 
 def test_the_monday_job_drafts_once(campaign, frozen_clock):
     assert bulletins.draft_weekly_bulletins(frozen_clock.now) == 3  # the city and both districts
+    db.session.commit()
     assert bulletins.draft_weekly_bulletins(frozen_clock.now) == 0
+    db.session.commit()
     weeks = set(db.session.scalars(sa.select(Bulletin.week_start)))
     assert weeks == {W47}
 
@@ -39,12 +41,14 @@ def test_setting_turns_names_off(campaign, frozen_clock):
     set_setting(spec, False, None)
     db.session.commit()
     bulletins.draft_weekly_bulletins(frozen_clock.now)
+    db.session.commit()
     east = db.session.scalar(sa.select(Bulletin).where(Bulletin.unit_id == campaign["east"].id))
     assert not east.names_people and "张三" not in east.body
 
 
 def test_review_edit_publish_and_read(campaign, login_as, frozen_clock):
     bulletins.draft_weekly_bulletins(frozen_clock.now)
+    db.session.commit()
     east = db.session.scalar(sa.select(Bulletin).where(Bulletin.unit_id == campaign["east"].id))
     supervisor = login_as(campaign["east_supervisor"])
     assert "张三" in supervisor.get(f"/reports/bulletins/{east.id}").get_data(as_text=True)
@@ -83,3 +87,16 @@ def test_drafting_from_the_list(campaign, login_as):
     refused = supervisor.post("/reports/bulletins/", data={"unit": campaign["west"].id, "week": "2026-11-18"})
     assert refused.status_code in (302, 403)
     assert db.session.scalar(sa.select(Bulletin).where(Bulletin.unit_id == campaign["west"].id)) is None
+
+
+def test_the_monday_job_runs_by_the_clock_once(app, campaign, frozen_clock):
+    """Issue 5: `run-due-jobs --at` Monday 07:30 drafts last week's bulletins; running again
+    drafts nothing more."""
+    cli = app.test_cli_runner()
+    first = cli.invoke(args=["run-due-jobs", "--at", "2026-11-23T07:30:10"])
+    assert "weekly_bulletins [2026-11-23T07:30+0800]: items 3" in first.output, first.output
+    again = cli.invoke(args=["run-due-jobs", "--at", "2026-11-23T07:31:10"])
+    assert "weekly_bulletins" not in again.output
+    db.session.rollback()
+    assert set(db.session.scalars(sa.select(Bulletin.week_start))) == {W47}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Bulletin)) == 3

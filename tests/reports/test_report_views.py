@@ -162,12 +162,15 @@ def test_refresh_is_idempotent_and_follows_changes(campaign, frozen_clock):
 
     frozen_clock.advance(timedelta(hours=1))
     refresh_summaries(frozen_clock.now)  # looks back a little before the fixture's run (late commits)
+    db.session.commit()
     frozen_clock.advance(timedelta(hours=1))
     assert refresh_summaries(frozen_clock.now) == 0  # nothing changed since
+    db.session.commit()
     checkin = db.session.query(CheckIn).filter_by(user_id=campaign["c1"].id).order_by(CheckIn.day).first()
     checkin.minutes, checkin.updated_at = 100, frozen_clock.now
     db.session.commit()
     assert refresh_summaries(frozen_clock.now) == 1
+    db.session.commit()
     from datetime import date
 
     board = build_board(campaign["east"], date(2026, 11, 16), date(2026, 11, 16))
@@ -175,16 +178,20 @@ def test_refresh_is_idempotent_and_follows_changes(campaign, frozen_clock):
     assert figure_values(court.figures)["average_minutes"] == 20.0  # (6 x 30 + 100) / 14
     frozen_clock.advance(timedelta(hours=1))
     refresh_summaries(frozen_clock.now)
+    db.session.commit()
     frozen_clock.advance(timedelta(hours=1))
     assert refresh_summaries(frozen_clock.now) == 0
+    db.session.commit()
     frozen_clock.advance(timedelta(days=1))  # a new day: this week's officer-days grow
     assert refresh_summaries(frozen_clock.now) == 1
+    db.session.commit()
 
 
 def test_workbench_panel(campaign, login_as, frozen_clock):
     from reports import bulletins
 
     bulletins.draft_weekly_bulletins(frozen_clock.now)
+    db.session.commit()
     html = login_as(campaign["east_supervisor"]).get("/").get_data(as_text=True)
     assert "83.3%" in html and "1份通报草稿待审核" in html
 
