@@ -253,9 +253,7 @@ def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: date
     # (PostgreSQL; SQLite writers are serialised anyway) orders a save and a finish on the
     # attempt row: a save acknowledged is one the grading saw, a save after it finds it finished.
     unfinished = (
-        sa.select(Attempt.id)
-        .where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
-        .with_for_update(read=True)
+        sa.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None)).with_for_update(read=True)
     )
     update = (
         sa.update(PaperItem)
