@@ -80,6 +80,7 @@ def _bulletin_id(unit):
     """A published bulletin of `unit` (readable by the people in it, managed by its supervisors)."""
     bulletin = reports_bulletins.draft_bulletin(None, unit, clock.week_start(clock.today()), clock.now())
     reports_bulletins.publish_bulletin(None, bulletin, clock.now())
+    db.session.commit()
     return bulletin.id
 
 
