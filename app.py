@@ -35,6 +35,10 @@ from quiz import manage_views as quiz_manage_views
 from quiz import models as quiz_models
 from quiz import take_views as quiz_take_views
 from quiz.settings import SETTING_SPECS as QUIZ_SETTINGS
+from reports import api as reports_api
+from reports import models as report_models
+from reports import views as reports_views
+from reports.settings import SETTING_SPECS as REPORT_SETTINGS
 from scheduler import cli as scheduler_cli
 from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
@@ -59,6 +63,7 @@ MODEL_MODULES = (
     quiz_models,
     practice_models,
     scheduler_models,
+    report_models,
 )
 
 BLUEPRINTS = (
@@ -82,6 +87,8 @@ BLUEPRINTS = (
     bank_export_views.bp,
     quiz_api.bp,
     quiz_take_views.bp,
+    reports_views.bp,
+    reports_api.bp,
 )
 
 COMMANDS = (
@@ -93,12 +100,12 @@ COMMANDS = (
     *quiz_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, quiz_api.OPENAPI_PATHS)
+OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, quiz_api.OPENAPI_PATHS, reports_api.OPENAPI_PATHS)
 
 # What else happens when an exam closes, in higher layers than quiz (quiz.closing calls these).
 EXAM_CLOSED_HOOKS = (practice.book_wrong_answers,)
 
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *QUIZ_SETTINGS)
+SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *QUIZ_SETTINGS, *REPORT_SETTINGS)
 
 
 def create_app(config=None):

@@ -13,10 +13,16 @@ from core.extensions import db
 from demo.bank import seed_bank
 from demo.people import DEMO_PASSWORD, seed_people
 from demo.quiz import seed_quiz
+from demo.reports import seed_reports
 from demo.study import seed_study
 
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
-STEPS = (("question bank", seed_bank), ("study", seed_study), ("tests", seed_quiz))
+STEPS = (
+    ("question bank", seed_bank),
+    ("study", seed_study),
+    ("tests", seed_quiz),
+    ("reports", seed_reports),
+)
 
 
 @click.command("seed-demo")

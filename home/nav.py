@@ -17,7 +17,7 @@ MANAGERS = (SUPERVISOR, ADMIN)
 NAV_ITEMS = (
     ("home.index", _l("My study"), "home", (OFFICER,), True),
     ("home.index", _l("Workbench"), "home", MANAGERS, False),
-    ("quiz.my_exams", _l("Tests"), "exam", (OFFICER, SUPERVISOR, ADMIN), True),
+    ("quiz.my_exams", _l("Tests"), "exam", (OFFICER,), True),
     ("study.checkin", _l("Check-in"), "check", (OFFICER,), True),
     ("study.readings", _l("Readings"), "book", (OFFICER,), False),
     ("study.sessions", _l("Study sessions"), "people", (OFFICER,), False),

@@ -13,6 +13,7 @@ from home.nav import nav_context
 from notices import services as notices
 from quiz import overview as quiz_overview
 from quiz import panels as quiz_panels
+from reports import panels as report_panels
 from study import panels as study_panels
 
 bp = Blueprint("home", __name__)
@@ -35,6 +36,7 @@ def index():
     panels = [
         {"template": "quiz/manage/_home_panel.html", "quiz": quiz_overview.workbench(current_user, clock.now())},
         study_panels.manager_panel(current_user, clock.now()),
+        report_panels.manager_panel(current_user, clock.now()),
     ]
     return render_template(
         "home/manager.html", latest=latest, stats=stats, render_title=notices.render_title, panels=panels

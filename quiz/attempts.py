@@ -249,8 +249,12 @@ def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: date
     if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
         raise ValidationFailed(_l("The request could not be understood."), field="version")
     # The deadline never changes after the start and was checked above; what may have changed
-    # since the SELECT is that the attempt was finished (a submit, the close job).
-    unfinished = sa.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None))
+    # since the SELECT is that the attempt was finished (a submit, the close job). FOR SHARE
+    # (PostgreSQL; SQLite writers are serialised anyway) orders a save and a finish on the
+    # attempt row: a save acknowledged is one the grading saw, a save after it finds it finished.
+    unfinished = (
+        sa.select(Attempt.id).where(Attempt.id == attempt_id, Attempt.finished_at.is_(None)).with_for_update(read=True)
+    )
     update = (
         sa.update(PaperItem)
         .where(PaperItem.id == item_id, PaperItem.attempt_id.in_(unfinished))

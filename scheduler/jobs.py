@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from quiz.closing import close_due_exams
 from quiz.publishing import publish_due_exams
 from quiz.reminders import post_exam_reminders
+from reports.bulletins import draft_weekly_bulletins
+from reports.summaries import refresh_summaries
 from scheduler.housekeeping import run_housekeeping
 from study.reminders import post_checkin_reminders, post_session_reminders
 from study.sessions import close_due_sessions
@@ -29,7 +31,7 @@ class Job:
     description: object
 
 
-MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+MINUTE, HOUR, DAY, WEEK = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1), timedelta(weeks=1)
 
 # fmt: off
 JOBS = (
@@ -47,6 +49,10 @@ JOBS = (
         _l("Remind officers who did not check in yesterday")),
     Job("study_warnings", {"hour": 7, "minute": 0}, issue_warnings, DAY,
         _l("Warn officers absent from sessions in a row or far below the study target")),
+    Job("refresh_reports", {"minute": "*/5"}, refresh_summaries, 5 * MINUTE,
+        _l("Bring the report summaries up to date with what changed since the last run")),
+    Job("weekly_bulletins", {"day_of_week": "mon", "hour": 7, "minute": 30}, draft_weekly_bulletins, WEEK,
+        _l("Draft last week's bulletin for the city and each district, for a supervisor to publish")),
     Job("housekeeping", {"hour": 3, "minute": 30}, run_housekeeping, DAY,
         _l("Remove expired uploads, old sign-in records and old job history")),
 )

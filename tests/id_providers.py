@@ -15,6 +15,7 @@ from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
 from quiz.models import WrongAnswer
+from reports import bulletins as reports_bulletins
 from study import leave, spotchecks
 from tests.study.factories import CheckInFactory, ReadingFactory, StudySessionFactory
 
@@ -75,6 +76,14 @@ def _wrong_answer_for(user, question_id):
     return entry.id
 
 
+def _bulletin_id(unit):
+    """A published bulletin of `unit` (readable by the people in it, managed by its supervisors)."""
+    bulletin = reports_bulletins.draft_bulletin(None, unit, clock.week_start(clock.today()), clock.now())
+    reports_bulletins.publish_bulletin(None, bulletin, clock.now())
+    db.session.commit()
+    return bulletin.id
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
@@ -86,6 +95,7 @@ def east_ids(world):
         **(bank := _bank_ids()),
         "wrong_id": _wrong_answer_for(world["east_officer"], bank["question_id"]),
         **_quiz_ids(world["east_officer"], world["east"]),
+        "bulletin_id": _bulletin_id(world["east"]),
     }
 
 
@@ -103,4 +113,6 @@ def colleague_ids(world):
         "wrong_id": _wrong_answer_for(world["east_officer2"], bank["question_id"]),
         # An exam assigned to the colleague alone, and the colleague's attempt at it.
         **_quiz_ids(world["east_officer2"], world["east"], only_officer=True),
+        # A bulletin of the colleague's unit, which the officer's own unit is not part of.
+        "bulletin_id": _bulletin_id(world["east_court"]),
     }

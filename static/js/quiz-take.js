@@ -359,7 +359,8 @@
     verdict.textContent = result.passed ? t("passed") : t("failed");
     verdict.className = "badge big " + (result.passed ? "good" : "bad");
     $("[data-pass-mark]").textContent = t("pass-mark", { n: formatNumber(result.pass_mark) });
-    var reason = result.finish_reason === "timed_out" ? t("timed-out") : autoSubmitted ? t("auto-submitted") : "";
+    // The page submitting itself at zero reaches the server a moment late: say what the officer saw happen.
+    var reason = autoSubmitted ? t("auto-submitted") : result.finish_reason === "timed_out" ? t("timed-out") : "";
     $("[data-reason]").textContent = reason;
     $("[data-reason]").hidden = !reason;
     box.hidden = false;

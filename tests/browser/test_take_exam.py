@@ -4,6 +4,7 @@ run out and sees the auto-submitted result. Screenshots at phone and desktop siz
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from core.extensions import db
@@ -187,4 +188,31 @@ def test_a_failed_save_is_retried_and_an_expired_sign_in_keeps_the_answer_until_
     assert _stored(paper[1][0]) is not None
     expected = ("500", "401", "400")  # the injected failure, the expired sign-in, the stale CSRF token
     assert [e for e in phone.watcher.errors if not any(code in e for code in expected)] == []
+    phone.context.close()
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_TIME_LIMIT": 3}], indirect=True)
+def test_a_page_open_longer_than_the_csrf_token_lives_still_saves_and_submits(world, browser, live_server):
+    """E16 in the browser: the token in the page expires; Yingzhi.api fetches a fresh one on the
+    csrf_failed reply and resends, so the answer and the submit go through."""
+    category, _ = small_bank()
+    exam = publish(make_template(world["east"], category))
+    officer = world["east_officer"]
+    phone = open_page(browser, PHONE_390, live_server)
+    phone.on("dialog", lambda dialog: dialog.accept())
+    sign_in(phone, officer.username, TEST_PASSWORD)
+    phone.goto(f"/exams/{exam.id}/take")
+    phone.click("[data-start]")
+    expect(phone.locator(".question")).to_have_count(1)
+    _attempt, paper = _paper(officer)
+    refused = []
+    phone.on("response", lambda r: r.status == 400 and "/answers/" in r.url and refused.append(r.url))
+    phone.wait_for_timeout(4000)  # the page's token is now older than the limit
+    _answer(phone, 1, *paper[0][1:])
+    _saved(phone)
+    assert refused and _stored(paper[0][0]) is not None
+    phone.wait_for_timeout(4000)
+    phone.click("[data-submit]")
+    expect(phone.locator("[data-result]")).to_be_visible(timeout=15000)
+    assert phone.locator("[data-score]").inner_text() == "20"
     phone.context.close()

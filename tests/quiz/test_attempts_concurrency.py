@@ -1,13 +1,15 @@
 """Races: two submits at once (E9) and replayed starts at once (E13), on SQLite and PostgreSQL."""
 
 import threading
+import time
 
 from flask import current_app
 
 from core.extensions import db
+from question_bank.models import QuestionType
 from quiz.models import Attempt, PaperItem
 from tests.quiz.factories import make_template, publish, small_bank
-from tests.quiz.helpers import answer_all, start
+from tests.quiz.helpers import answer_all, right_answer, start
 
 
 def _at_once(calls):
@@ -58,3 +60,33 @@ def test_replayed_starts_at_once_cannot_exceed_the_attempts_allowed(world, login
     db.session.rollback()
     assert db.session.query(Attempt).count() == 1
     assert db.session.query(PaperItem).count() == 5
+
+
+def test_saves_racing_a_submit_are_either_graded_or_refused(world, login_as, frozen_clock):
+    """Every save acknowledged with a 200 is in the grade; every later one gets 409."""
+    category, _ = small_bank(per_type=12)
+    exam = publish(make_template(world["east"], category, rules=[(QuestionType.SINGLE, 12, 10)]))
+    client = login_as(world["east_officer"])
+    state = start(client, exam)
+    answers = [(item["id"], right_answer(item["id"])) for item in state["items"]]
+    saver, submitter = login_as(world["east_officer"]), login_as(world["east_officer"])
+    save_url = f"/api/v1/attempts/{state['id']}/answers/"
+    submit_url = f"/api/v1/attempts/{state['id']}/submit"
+
+    def save_all():
+        return [
+            (item_id, saver.put(save_url + str(item_id), json={"response": letter}).status_code)
+            for item_id, letter in answers
+        ]
+
+    def submit_midway():
+        time.sleep(0.05)
+        return submitter.post(submit_url).get_json()
+
+    saved, result = _at_once([save_all, submit_midway])
+    assert {status for _, status in saved} <= {200, 409}
+    acked = {item_id for item_id, status in saved if status == 200}
+    db.session.rollback()
+    items = {item.id: item for item in db.session.query(PaperItem).filter_by(attempt_id=state["id"])}
+    assert {item_id for item_id, item in items.items() if item.correct} == acked
+    assert result["score"] == 10.0 * len(acked)

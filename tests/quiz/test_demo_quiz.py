@@ -42,3 +42,7 @@ def test_seed_demo_builds_eight_closed_weeks_and_this_weeks_open_test(app, runne
     page = supervisor.get(f"/manage/quiz/exams/{weeks[7].id}").get_data(as_text=True)
     assert "缺考" in page and "不合格" in page
     assert login_as(officer, "yingzhi2026").get("/practice/daily").status_code == 200
+    # The reports step: the board shows last week's figures and a bulletin draft waits, at once.
+    assert "reports: " in result.output and "3 bulletin drafts for last week" in result.output
+    board = supervisor.get("/reports/board").get_data(as_text=True)
+    assert "参考率" in board and "东湖区公安分局" in board and "%" in board

@@ -1,0 +1,244 @@
+"""The progress board (挂图作战): a unit's children side by side over a run of whole weeks, and the
+week-by-week trend of the subtree. Every figure is summed from the summary tables in SQL."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from accounts.models import Unit
+from core.extensions import db
+from reports.models import ExamUnitSummary, StudyUnitWeek
+from reports.settings import cue, targets
+from study.settings import setting
+
+EXAM_SUMS = ("assigned", "took", "passed_first", "passed_after", "failed", "absent", "outstanding", "scored")
+STUDY_SUMS = ("officer_days", "checkin_days", "minutes", "attendance_expected", "attended", "on_leave", "absent")
+
+
+def _share(part, whole):
+    return part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    """One row of the board (a unit's subtree, the unit's own staff, or the total)."""
+
+    tests: int = 0
+    assigned: int = 0
+    took: int = 0
+    passed_first: int = 0
+    passed_after: int = 0
+    failed: int = 0
+    absent: int = 0
+    outstanding: int = 0
+    scored: int = 0
+    percent_sum: float = 0.0
+    officer_days: int = 0
+    checkin_days: int = 0
+    minutes: int = 0
+    attendance_expected: int = 0
+    attended: int = 0
+    on_leave: int = 0
+    session_absent: int = 0
+
+    @property
+    def participation(self):
+        return _share(self.took, self.assigned)
+
+    @property
+    def pass_rate_first(self):
+        return _share(self.passed_first, self.assigned)
+
+    @property
+    def pass_rate_after(self):
+        return _share(self.passed_after, self.assigned)
+
+    @property
+    def average_score(self):
+        """Average score as a percentage of the paper's points (comparable across exams)."""
+        return round(self.percent_sum / self.scored, 1) if self.scored else None
+
+    @property
+    def checkin_rate(self):
+        return _share(self.checkin_days, self.officer_days)
+
+    @property
+    def average_minutes(self):
+        """Study minutes per officer per day."""
+        return round(self.minutes / self.officer_days, 1) if self.officer_days else None
+
+    @property
+    def attendance_rate(self):
+        return _share(self.attended, self.attendance_expected)
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    figures: Figures
+    own_staff: bool = False  # the unit's own officers, not a child subtree
+    has_children: bool = False
+    cues: dict = field(default_factory=dict)
+
+
+@dataclass
+class Board:
+    unit: Unit
+    first_week: date
+    last_week: date
+    rows: list
+    total: Figures
+    trend: list  # [(week_start, Figures)]
+    targets: dict
+    target_minutes: int
+
+
+def _exam_columns(s):
+    return [
+        sa.func.count(sa.distinct(sa.case((s.assigned > 0, s.exam_id)))),
+        *[sa.func.coalesce(sa.func.sum(getattr(s, name)), 0) for name in EXAM_SUMS],
+        sa.func.coalesce(sa.func.sum(s.percent_sum), 0),
+    ]
+
+
+def _study_columns(w):
+    return [sa.func.coalesce(sa.func.sum(getattr(w, name)), 0) for name in STUDY_SUMS]
+
+
+def _fill_exam(fig: Figures, values):
+    fig.tests = int(values[0])
+    for name, value in zip(EXAM_SUMS, values[1:-1], strict=True):
+        setattr(fig, name, int(value))
+    fig.percent_sum = float(values[-1])
+
+
+def _fill_study(fig: Figures, values):
+    names = [("session_absent" if n == "absent" else n) for n in STUDY_SUMS]
+    for name, value in zip(names, values, strict=True):
+        setattr(fig, name, int(value))
+
+
+def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
+    """`unit`'s board for the weeks starting first_week..last_week (Mondays)."""
+    s, w = ExamUnitSummary, StudyUnitWeek
+    child, member = aliased(Unit), aliased(Unit)
+    exam_weeks = s.week_start.between(first_week, last_week)
+    study_weeks = w.week_start.between(first_week, last_week)
+    children = db.session.scalars(
+        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.sort_order, Unit.id)
+    ).all()
+    with_children = set(
+        db.session.scalars(sa.select(Unit.parent_id).where(Unit.parent_id.in_([c.id for c in children])).distinct())
+    )
+    figures = {c.id: Figures() for c in children}
+    own, total = Figures(), Figures()
+
+    by_child = (
+        sa.select(child.id, *_exam_columns(s))
+        .join(member, member.path.startswith(child.path))
+        .join(s, s.unit_id == member.id)
+        .where(child.parent_id == unit.id, exam_weeks)
+        .group_by(child.id)
+    )
+    for row in db.session.execute(by_child):
+        _fill_exam(figures[row[0]], row[1:])
+    study_by_child = (
+        sa.select(child.id, *_study_columns(w))
+        .join(member, member.path.startswith(child.path))
+        .join(w, w.unit_id == member.id)
+        .where(child.parent_id == unit.id, study_weeks)
+        .group_by(child.id)
+    )
+    for row in db.session.execute(study_by_child):
+        _fill_study(figures[row[0]], row[1:])
+    _fill_exam(own, db.session.execute(sa.select(*_exam_columns(s)).where(s.unit_id == unit.id, exam_weeks)).one())
+    _fill_study(own, db.session.execute(sa.select(*_study_columns(w)).where(w.unit_id == unit.id, study_weeks)).one())
+
+    subtree = sa.select(Unit.id).where(Unit.path.startswith(unit.path)).scalar_subquery()
+    trend = {}
+    exam_trend = (
+        sa.select(s.week_start, *_exam_columns(s)).where(s.unit_id.in_(subtree), exam_weeks).group_by(s.week_start)
+    )
+    for row in db.session.execute(exam_trend):
+        _fill_exam(trend.setdefault(row[0], Figures()), row[1:])
+    study_trend = (
+        sa.select(w.week_start, *_study_columns(w)).where(w.unit_id.in_(subtree), study_weeks).group_by(w.week_start)
+    )
+    for row in db.session.execute(study_trend):
+        _fill_study(trend.setdefault(row[0], Figures()), row[1:])
+    # The total adds the weeks up, except the count of tests (an exam spans many units).
+    for week_figures in trend.values():
+        for name in (
+            *EXAM_SUMS,
+            "percent_sum",
+            "officer_days",
+            "checkin_days",
+            "minutes",
+            "attendance_expected",
+            "attended",
+            "on_leave",
+            "session_absent",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(week_figures, name))
+    total.tests = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(s.exam_id))).where(s.unit_id.in_(subtree), exam_weeks, s.assigned > 0)
+    )
+
+    goals = targets()
+    rows = []
+    if own.assigned or own.officer_days or own.attendance_expected:
+        rows.append(BoardRow(unit=unit, figures=own, own_staff=True))
+    rows += [BoardRow(unit=c, figures=figures[c.id], has_children=c.id in with_children) for c in children]
+    for row in rows:
+        f = row.figures
+        row.cues = {
+            "participation": cue(f.participation, goals["participation"]),
+            "pass_rate_first": cue(f.pass_rate_first, goals["pass_rate"]),
+            "pass_rate_after": cue(f.pass_rate_after, goals["pass_rate"]),
+            "checkin_rate": cue(f.checkin_rate, goals["checkin_rate"]),
+            "attendance_rate": cue(f.attendance_rate, goals["attendance_rate"]),
+        }
+    weeks = []
+    monday = first_week
+    while monday <= last_week:
+        weeks.append((monday, trend.get(monday, Figures())))
+        monday += timedelta(days=7)
+    return Board(unit, first_week, last_week, rows, total, weeks, goals, setting("STUDY_DAILY_TARGET_MINUTES"))
+
+
+# The board's columns: (key, header, kind), the rates first (what a phone shows without scrolling);
+# shared by the page, the export and the JSON.
+def board_columns():
+    from flask_babel import gettext as _
+
+    return [
+        ("participation", _("Participation"), "share"),
+        ("pass_rate_first", _("Pass rate (first time)"), "share"),
+        ("pass_rate_after", _("Pass rate (after retake)"), "share"),
+        ("outstanding", _("Retakes outstanding"), "int"),
+        ("absent", _("Absent from tests"), "int"),
+        ("checkin_rate", _("Check-in rate"), "share"),
+        ("average_minutes", _("Study minutes per day"), "number"),
+        ("attendance_rate", _("Session attendance"), "share"),
+        ("session_absent", _("Session absences"), "int"),
+        ("average_score", _("Average score rate"), "number"),
+        ("tests", _("Tests held"), "int"),
+        ("assigned", _("Assigned"), "int"),
+        ("took", _("Took"), "int"),
+        ("passed_first", _("Passed first time"), "int"),
+        ("passed_after", _("Passed after retake"), "int"),
+    ]
+
+
+def figure_values(figures: Figures) -> dict:
+    """The numbers the page, the export and the JSON all show: shares as percentages with one
+    decimal, so the three agree to the digit."""
+    values = {}
+    for key, _header, kind in board_columns():
+        value = getattr(figures, key)
+        if kind == "share":
+            value = None if value is None else round(value * 100, 1)
+        values[key] = value
+    return values
