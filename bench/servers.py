@@ -65,6 +65,7 @@ def gunicorn(
     """Run `gunicorn -c gunicorn.conf.py [args] app_spec` on 127.0.0.1; yields the base URL.
     `args` override the configuration file (e.g. ["-k", "gthread", "--threads", "4"])."""
     port = port or free_port()
+    own_logdir = logdir is None
     logdir = Path(logdir or tempfile.mkdtemp(prefix="yingzhi-bench-"))
     log_path = logdir / f"gunicorn-{port}.log"
     environment = app_environment(database_url, env)
@@ -84,6 +85,8 @@ def gunicorn(
         yield base
     finally:
         _stop(process)
+        if own_logdir:
+            shutil.rmtree(logdir, ignore_errors=True)
 
 
 @contextlib.contextmanager
