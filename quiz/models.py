@@ -188,7 +188,9 @@ class Exam(db.Model):
     duration_minutes: Mapped[int]
     total_points: Mapped[int]
     pass_mark_percent: Mapped[int]
-    blueprint: Mapped[list] = mapped_column(sa.JSON)  # [{category_id, type, count, points}]
+    # [{category_id, type, count, points, pool}]: deferred, since the pools make it large and
+    # only drawing a paper, publishing a retake and closing read it (not the pages or autosave).
+    blueprint: Mapped[list] = mapped_column(sa.JSON, deferred=True)
     settings: Mapped[dict] = mapped_column(sa.JSON)  # attempts_allowed, attempt_policy, shuffle_*, …
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     published_at: Mapped[datetime]

@@ -46,7 +46,8 @@ def run_forever(app) -> None:
     scheduler = build_scheduler(app)
 
     def stop(_signum, _frame):
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # a second signal, or one before start, has nothing left to stop
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
