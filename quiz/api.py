@@ -40,8 +40,11 @@ def list_exams():
 def start_attempt(exam_id):
     now = clock.now()
     attempt, created = attempts.start_or_resume(current_user, exam_id, now)
+    # The paper is read before the commit, in the same transaction: after it, every row would be
+    # loaded again in a second (SQLite: write-locked) transaction.
+    state = attempts.attempt_state(attempt, now)
     db.session.commit()
-    return jsonify(attempts.attempt_state(attempt, now)), 201 if created else 200
+    return jsonify(state), 201 if created else 200
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:item_id>")
