@@ -1,6 +1,6 @@
 """Domain errors raised by services, and the handlers that answer errors as a Chinese page or JSON."""
 
-from flask import jsonify, render_template, request
+from flask import flash, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -104,3 +104,12 @@ def register_error_handlers(app):
     # Unexpected exceptions reach this as InternalServerError (Flask logs the traceback first),
     # unless PROPAGATE_EXCEPTIONS is on, as in debug and most tests.
     app.register_error_handler(HTTPException, _handle_http_exception)
+
+
+def show_on_form(form, error: DomainError) -> None:
+    """Show a service's error on the form field it names, or as a flash message above the form."""
+    field = getattr(form, error.field or "", None)
+    if field is not None and isinstance(getattr(field, "errors", None), list):
+        field.errors.append(str(error.message))
+    else:
+        flash(str(error.message), "error")

@@ -17,7 +17,7 @@ from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Unit
 from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope, units_visible_to
 from core import clock
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import DomainError, NotFound, PermissionDenied, show_on_form
 from core.extensions import db
 from question_bank.answers import answer_text
 from question_bank.categories import CategoryTree
@@ -39,14 +39,6 @@ def _managed_template(template_id) -> ExamTemplate:
     template = authoring.get_template(template_id)
     ensure_unit_in_scope(current_user, template.scope_unit)
     return template
-
-
-def _form_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None and isinstance(getattr(field, "errors", None), list):
-        field.errors.append(str(error.message))
-    else:
-        flash(str(error.message), "error")
 
 
 # ---- templates --------------------------------------------------------------------------------
@@ -116,7 +108,7 @@ def _edit_template(template):
             )
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Test template saved."), "success")
@@ -155,7 +147,7 @@ def template(template_id):
             audit.record("quiz.exam_published", actor=current_user, target=exam, detail={"template_id": item.id})
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Test published."), "success")

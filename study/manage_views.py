@@ -14,7 +14,7 @@ from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Unit, User
 from accounts.scope import ensure_unit_in_scope, units_visible_to
 from core import clock
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, show_on_form
 from core.extensions import db
 from question_bank.models import Category
 from study import checkins, leave, readings, sessions, spotchecks, warnings
@@ -41,14 +41,6 @@ def _managed_session(session_id) -> StudySession:
     session = sessions.get_session(session_id)
     ensure_unit_in_scope(current_user, session.unit)
     return session
-
-
-def _form_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors") and isinstance(field.errors, list):
-        field.errors.append(str(error.message))
-    else:
-        flash(str(error.message), "error")
 
 
 # ---- sessions -------------------------------------------------------------------------------
@@ -99,7 +91,7 @@ def new_session():
             session = sessions.schedule_session(current_user, **_session_values(form))
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Session scheduled."), "success")
@@ -117,7 +109,7 @@ def edit_session(session_id):
             sessions.update_session(current_user, session, **_session_values(form))
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -279,7 +271,7 @@ def new_reading():
             reading = readings.create_reading(current_user, **_reading_values(form))
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Reading published."), "success")
@@ -297,7 +289,7 @@ def edit_reading(reading_id):
             readings.update_reading(current_user, reading, **_reading_values(form))
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -374,7 +366,7 @@ def draw_spotcheck():
             )
         except DomainError as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             db.session.commit()
             return redirect(url_for("study_manage.spotcheck", spotcheck_id=spot_check.id))
