@@ -78,6 +78,7 @@ def seed_quiz(now: datetime, rng: random.Random, city: dict) -> str:
 
 def _template(now, city) -> ExamTemplate:
     categories = {c.name: c.id for c in db.session.scalars(sa.select(Category).where(Category.depth == 0))}
+    first_monday = clock.week_start(clock.local(now).date()) - timedelta(weeks=PAST_WEEKS)
     template = ExamTemplate(
         title="应知应会周测",
         kind=ExamKind.WEEKLY,
@@ -91,7 +92,9 @@ def _template(now, city) -> ExamTemplate:
         close_weekday=6,
         open_time=OPEN_AT.strftime("%H:%M"),
         close_time=CLOSE_AT.strftime("%H:%M"),
-        recurs_from=now - timedelta(weeks=PAST_WEEKS + 1),
+        # From the first demo week on: the scheduler must not publish (and fail everyone in) a
+        # week before the demo's history.
+        recurs_from=clock.local_datetime(first_monday, time(0)),
         created_by_id=city["admin"].id,
         created_at=now,
         updated_at=now,

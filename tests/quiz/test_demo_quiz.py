@@ -8,6 +8,7 @@ from core import clock
 from core.extensions import db
 from quiz.closing import close_due_exams
 from quiz.models import AssignmentStatus, Exam, ExamAssignment
+from quiz.publishing import publish_due_exams
 
 
 def test_seed_demo_builds_eight_closed_weeks_and_this_weeks_open_test(app, runner, login_as, frozen_clock):
@@ -28,7 +29,9 @@ def test_seed_demo_builds_eight_closed_weeks_and_this_weeks_open_test(app, runne
     assert statuses[AssignmentStatus.PASSED] > 0.85 * total
     assert 0 < statuses[AssignmentStatus.FAILED] < 0.12 * total and 0 < statuses[AssignmentStatus.ABSENT] < 0.06 * total
     assert db.session.scalar(sa.select(sa.func.count()).where(Exam.retake_round > 0)) >= 8
-    # Nothing left behind for the close job: every exam still open is open on purpose.
+    # Nothing left behind for the scheduler: no week of the recurring template is missing, and
+    # every exam still open is open on purpose.
+    assert publish_due_exams(clock.now())["published"] == 0
     assert close_due_exams(clock.now()) == {}
     db.session.rollback()
 
