@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.db import enum_column
 from core.extensions import db
 
 
@@ -51,10 +52,6 @@ ROLE_LABELS = {
 }
 
 
-def _enum(enum_class):
-    return sa.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Unit(db.Model):
     """A node of the unit tree. `path` is the materialised path of ids ('/1/4/9/'), so a subtree
     is one indexed prefix match and every number can roll up the tree."""
@@ -65,7 +62,7 @@ class Unit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
-    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind))
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(400), default="")
     depth: Mapped[int] = mapped_column(default=0)
@@ -93,7 +90,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(40))  # 警号 / 工号
     full_name: Mapped[str] = mapped_column(sa.String(60))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.OFFICER)
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.OFFICER)
     active: Mapped[bool] = mapped_column(default=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     password_hash: Mapped[str] = mapped_column(sa.String(256))

@@ -42,6 +42,11 @@ class UTCDateTime(sa.TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
+def enum_column(enum_class) -> sa.Enum:
+    """A string enum stored as its values in a VARCHAR(20) (no native enum type), on every database."""
+    return sa.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
 class Base(DeclarativeBase):
     # Every `Mapped[datetime]` is a UTCDateTime; dict and list columns are JSON.
     registry = registry(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.db import enum_column
 from core.extensions import db
 
 
@@ -27,10 +28,6 @@ QUESTION_TYPE_LABELS = {
     QuestionType.TRUE_FALSE: _l("True or false"),
     QuestionType.FILL: _l("Fill in the blank"),
 }
-
-
-def _type_column():
-    return sa.Enum(QuestionType, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Category(db.Model):
@@ -66,7 +63,7 @@ class Question(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
-    type: Mapped[QuestionType] = mapped_column(_type_column(), index=True)
+    type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType), index=True)
     stem: Mapped[str] = mapped_column(sa.Text)
     options: Mapped[list] = mapped_column(sa.JSON, default=list)  # option texts, A first; [] for 判断/填空
     answer: Mapped[dict | list | str | bool] = mapped_column(sa.JSON)  # canonical form: question_bank.answers
@@ -98,7 +95,7 @@ class QuestionVersion(db.Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
     number: Mapped[int]
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
-    type: Mapped[QuestionType] = mapped_column(_type_column())
+    type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType))
     stem: Mapped[str] = mapped_column(sa.Text)
     options: Mapped[list] = mapped_column(sa.JSON, default=list)
     answer: Mapped[dict | list | str | bool] = mapped_column(sa.JSON)

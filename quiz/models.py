@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Unit, User
+from core.db import enum_column
 from core.extensions import db
 from question_bank.models import Question, QuestionType, QuestionVersion
 
@@ -100,10 +101,6 @@ FinishReason.LABELS = {
 }
 
 
-def _enum(enum_class):
-    return sa.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class ExamTemplate(db.Model):
     """What a test is: scope, blueprint, timing and rules. Recurring templates (weekly: weekday and
     time to open and close; monthly: day of month and times, local time) publish one Exam per
@@ -113,18 +110,18 @@ class ExamTemplate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    kind: Mapped[ExamKind] = mapped_column(_enum(ExamKind))
+    kind: Mapped[ExamKind] = mapped_column(enum_column(ExamKind))
     scope_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     duration_minutes: Mapped[int] = mapped_column(default=30)
     pass_mark_percent: Mapped[int] = mapped_column(default=60)
     attempts_allowed: Mapped[int] = mapped_column(default=1)
-    attempt_policy: Mapped[AttemptPolicy] = mapped_column(_enum(AttemptPolicy), default=AttemptPolicy.HIGHEST)
+    attempt_policy: Mapped[AttemptPolicy] = mapped_column(enum_column(AttemptPolicy), default=AttemptPolicy.HIGHEST)
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     partial_credit: Mapped[bool] = mapped_column(default=False)  # 多选: share of points for a subset
     retake_days: Mapped[int] = mapped_column(default=3)
     # Recurrence, in the deployment's time zone. Weekdays 0 = Monday; times "HH:MM".
-    recurrence: Mapped[Recurrence] = mapped_column(_enum(Recurrence), default=Recurrence.NONE)
+    recurrence: Mapped[Recurrence] = mapped_column(enum_column(Recurrence), default=Recurrence.NONE)
     open_weekday: Mapped[int | None]
     close_weekday: Mapped[int | None]
     open_day: Mapped[int | None]  # monthly: day of month (1..28)
@@ -154,7 +151,7 @@ class PaperRule(db.Model):
     template_id: Mapped[int] = mapped_column(sa.ForeignKey("exam_templates.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
-    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType))
     count: Mapped[int]
     points: Mapped[int]
 
@@ -177,7 +174,7 @@ class Exam(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(sa.ForeignKey("exam_templates.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    kind: Mapped[ExamKind] = mapped_column(_enum(ExamKind))
+    kind: Mapped[ExamKind] = mapped_column(enum_column(ExamKind))
     scope_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
     period_key: Mapped[str | None] = mapped_column(sa.String(20))  # '2026-W48', '2026-11'; None: one-off
     retake_round: Mapped[int] = mapped_column(default=0)  # 0: the exam itself; 1: first retake…
@@ -221,7 +218,7 @@ class ExamAssignment(db.Model):
     exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
-    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus), default=AssignmentStatus.ASSIGNED)
+    status: Mapped[AssignmentStatus] = mapped_column(enum_column(AssignmentStatus), default=AssignmentStatus.ASSIGNED)
     score: Mapped[float | None]  # the counted attempt's
     passed: Mapped[bool | None]
     counted_attempt_id: Mapped[int | None]  # no FK: attempts point here already (no cycle)
@@ -266,7 +263,7 @@ class Attempt(db.Model):
     started_at: Mapped[datetime]
     deadline_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    finish_reason: Mapped[FinishReason | None] = mapped_column(_enum(FinishReason))
+    finish_reason: Mapped[FinishReason | None] = mapped_column(enum_column(FinishReason))
     score: Mapped[float | None]
     max_score: Mapped[int]
     passed: Mapped[bool | None]

@@ -9,13 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from accounts.models import Unit, User
+from core.db import enum_column
 from core.extensions import db
 from core.i18n import N_  # noqa: F401  (re-exported: study modules import it from here)
 from question_bank.models import Category
-
-
-def _enum(enum_class):
-    return sa.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class LabelledEnum(enum.StrEnum):
@@ -150,7 +147,7 @@ class CheckIn(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     day: Mapped[date] = mapped_column(index=True)
     minutes: Mapped[int]
-    method: Mapped[StudyMethod] = mapped_column(_enum(StudyMethod))
+    method: Mapped[StudyMethod] = mapped_column(enum_column(StudyMethod))
     reading_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     notes: Mapped[str] = mapped_column(sa.Text)
     late: Mapped[bool] = mapped_column(default=False)
@@ -169,7 +166,7 @@ class StudySession(db.Model):
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[SessionKind] = mapped_column(_enum(SessionKind))
+    kind: Mapped[SessionKind] = mapped_column(enum_column(SessionKind))
     title: Mapped[str] = mapped_column(sa.String(200))
     speaker: Mapped[str | None] = mapped_column(sa.String(100))
     place: Mapped[str | None] = mapped_column(sa.String(200))
@@ -198,7 +195,7 @@ class Attendance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("study_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus), index=True)
     signed_in_at: Mapped[datetime | None]
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # host marked present
     updated_at: Mapped[datetime]
@@ -217,7 +214,7 @@ class LeaveRequest(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("study_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     reason: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[LeaveStatus] = mapped_column(_enum(LeaveStatus), index=True)
+    status: Mapped[LeaveStatus] = mapped_column(enum_column(LeaveStatus), index=True)
     created_at: Mapped[datetime]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
@@ -257,7 +254,7 @@ class SpotCheckItem(db.Model):
     spot_check_id: Mapped[int] = mapped_column(sa.ForeignKey("spot_checks.id", ondelete="CASCADE"))
     checkin_id: Mapped[int] = mapped_column(sa.ForeignKey("checkins.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    result: Mapped[SpotCheckResult | None] = mapped_column(_enum(SpotCheckResult), index=True)
+    result: Mapped[SpotCheckResult | None] = mapped_column(enum_column(SpotCheckResult), index=True)
     comment: Mapped[str | None] = mapped_column(sa.String(500))
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
@@ -274,7 +271,7 @@ class StudyWarning(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    kind: Mapped[WarningKind] = mapped_column(_enum(WarningKind))
+    kind: Mapped[WarningKind] = mapped_column(enum_column(WarningKind))
     period_key: Mapped[str] = mapped_column(sa.String(40))  # ISO week, or the last missed session
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(index=True)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.db import enum_column
 from core.extensions import db
 
 
@@ -14,10 +15,6 @@ class PracticeMode(enum.StrEnum):
     DAILY = "daily"  # 每日一练
     CATEGORY = "category"
     WRONG_BOOK = "wrong_book"
-
-
-def _enum(enum_class):
-    return sa.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class PracticeAnswer(db.Model):
@@ -30,7 +27,7 @@ class PracticeAnswer(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"))
     question_version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id"))
-    mode: Mapped[PracticeMode] = mapped_column(_enum(PracticeMode))
+    mode: Mapped[PracticeMode] = mapped_column(enum_column(PracticeMode))
     day: Mapped[date]
     response: Mapped[dict | list | str | bool | None] = mapped_column(sa.JSON)
     correct: Mapped[bool]
