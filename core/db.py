@@ -5,9 +5,9 @@ import sqlite3
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, registry, scoped_session
 
 # Constraint names are fixed from the first migration on, so SQLite batch migrations can alter them.
 NAMING_CONVENTION = {
@@ -79,14 +79,55 @@ def _sqlite_on_begin(connection):
     A deferred transaction that reads and then writes fails at once (SQLITE_BUSY, not retried by
     busy_timeout) when another connection wrote in between. So every transaction that may write
     (any request but GET/HEAD, and every CLI command, job and test) begins IMMEDIATE and waits its
-    turn, while GET requests read from their WAL snapshot without blocking anyone.
+    turn, while GET requests read from their WAL snapshot without blocking anyone. Views marked
+    `reads_before_writes` begin as readers too, until they call `take_write_lock`.
     """
     if not has_request_context():
         connection.exec_driver_sql(sqlite_begin_outside_requests.get())
     elif request.method in ("GET", "HEAD", "OPTIONS"):
         connection.exec_driver_sql("BEGIN")
+    elif _view_reads_before_writes() and not g.pop("_sqlite_write_next", False):
+        g._sqlite_reading = True
+        connection.exec_driver_sql("BEGIN")
     else:
+        g._sqlite_reading = False
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reads_before_writes(view):
+    """Mark a write view whose checks only read and whose writes re-check, in the database, what
+    they depend on (a conditional UPDATE, a unique constraint): on SQLite its transactions begin
+    as readers, and the service takes the write lock (take_write_lock) just before its writes.
+    The single writer then holds the lock for the writes alone, not for the sign-in lookup, the
+    checks and the Python between them (issue 8: the autosave spent most of its time queued on
+    that lock, not on the CPU)."""
+    view.reads_before_writes = True
+    return view
+
+
+def _view_reads_before_writes() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "reads_before_writes", False))
+
+
+def take_write_lock(session) -> None:
+    """Before the first write of a `reads_before_writes` view: on SQLite, end the read-only
+    transaction (keeping what it loaded) so the next one begins IMMEDIATE. A no-op elsewhere:
+    PostgreSQL's writes lock only the rows they touch, and every other SQLite transaction that
+    may write already began IMMEDIATE."""
+    if not has_request_context() or not g.get("_sqlite_reading"):
+        return
+    if isinstance(session, scoped_session):
+        session = session()
+    g._sqlite_reading = False
+    g._sqlite_write_next = True
+    if session.in_transaction():
+        keep = session.expire_on_commit
+        session.expire_on_commit = False  # nothing was written; what was read stays usable
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep
 
 
 def configure_engine(engine):

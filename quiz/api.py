@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from accounts.access import signed_in
 from core import clock
+from core.db import reads_before_writes
 from core.errors import ValidationFailed
 from core.extensions import db
 from quiz import attempts, exam_list
@@ -36,18 +37,19 @@ def list_exams():
 
 
 @bp.post("/exams/<int:exam_id>/attempts")
+@reads_before_writes
 @signed_in
 def start_attempt(exam_id):
     now = clock.now()
     attempt, created = attempts.start_or_resume(current_user, exam_id, now)
-    # The paper is read before the commit, in the same transaction: after it, every row would be
-    # loaded again in a second (SQLite: write-locked) transaction.
-    state = attempts.attempt_state(attempt, now)
     db.session.commit()
-    return jsonify(state), 201 if created else 200
+    # Read after the commit, in a read-only transaction: on SQLite the write lock is not held
+    # while the paper is loaded and turned into JSON.
+    return jsonify(attempts.attempt_state(attempt, now)), 201 if created else 200
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:item_id>")
+@reads_before_writes
 @signed_in
 def save_answer(attempt_id, item_id):
     saved = attempts.save_answer(current_user, attempt_id, item_id, _body(), clock.now())
@@ -56,6 +58,7 @@ def save_answer(attempt_id, item_id):
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
+@reads_before_writes
 @signed_in
 def submit(attempt_id):
     result = attempts.submit(current_user, attempt_id, clock.now())

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import User
+from core.db import take_write_lock
 from core.errors import Conflict, Gone, NotFound, ValidationFailed
 from core.extensions import db
 from question_bank.answers import LETTERS
@@ -90,6 +91,7 @@ def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, b
             return attempt, False
         # Its time ran out while the officer was away: grade what was saved, then maybe start anew.
         # Committed at once, so the grade stands even when no new attempt may start.
+        take_write_lock(db.session)
         finish_attempt(attempt, finished_at=attempt.deadline_at, reason=FinishReason.TIMED_OUT)
         db.session.commit()
     opens_at, closes_at = window_for(exam, assignment)
@@ -112,6 +114,11 @@ def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, b
         shuffle_options=bool(exam.settings.get("shuffle_options", True)),
     )
     deadline = min(now + timedelta(minutes=exam.duration_minutes + (assignment.extra_minutes or 0)), closes_at)
+    # Everything above only read (on SQLite without the write lock); the close job may have closed
+    # the exam since. Checked again under the lock, so no attempt starts on a closed exam.
+    take_write_lock(db.session)
+    if db.session.scalar(sa.select(Exam.closed_at).where(Exam.id == exam.id)) is not None:
+        raise Conflict(_l("This test has closed."), code="exam_closed")
     try:
         with db.session.begin_nested():
             attempt = Attempt(
@@ -248,6 +255,7 @@ def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: date
     seen = data.get("version")
     if seen is not None and (not isinstance(seen, int) or isinstance(seen, bool)):
         raise ValidationFailed(_l("The request could not be understood."), field="version")
+    take_write_lock(db.session)  # the checks above only read; the UPDATE below re-checks what can change
     # The deadline never changes after the start and was checked above; what may have changed
     # since the SELECT is that the attempt was finished (a submit, the close job). FOR SHARE
     # (PostgreSQL; SQLite writers are serialised anyway) orders a save and a finish on the
@@ -298,6 +306,7 @@ def submit(user: User, attempt_id: int, now: datetime) -> dict:
     deadline with what was saved in time. The caller commits."""
     attempt = own_attempt(user, attempt_id)
     if attempt.finished_at is None:
+        take_write_lock(db.session)  # finish_attempt claims the attempt first, then grades
         if now <= attempt.deadline_at:
             finish_attempt(attempt, finished_at=now, reason=FinishReason.SUBMITTED)
         else:
