@@ -36,6 +36,22 @@ errorlog = "-"
 loglevel = os.environ.get("YINGZHI_LOG_LEVEL", "info")
 proc_name = "yingzhi"
 
+# Report servers (bin/prod-up, nginx routes /reports/ to them) run at a lower CPU priority.
+cpu_nice = int(os.environ.get("YINGZHI_NICE", "0"))
+
+
+def on_starting(server):
+    if cpu_nice:
+        os.nice(cpu_nice)
+        # Linux weighs a process started in a session of its own (setsid, as a service manager or
+        # the benchmark starts it) as a group against the other groups, whatever its nice value:
+        # the group's own nice must say it too. (Under systemd, set CPUWeight= on the unit.)
+        try:
+            with open("/proc/self/autogroup", "w") as autogroup:
+                autogroup.write(str(cpu_nice))
+        except OSError:
+            pass
+
 
 def post_fork(server, worker):
     from core.extensions import db

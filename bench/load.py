@@ -1,8 +1,12 @@
 """The load benchmark of issue 8: ceilings and scenarios S1-S9 of BENCHMARKS.md in one run.
 
-    .venv/bin/python bench/load.py                       # SQLite, one gunicorn (2 sync workers)
+    .venv/bin/python bench/load.py                       # SQLite, the production layout
     .venv/bin/python bench/load.py --db postgres         # PostgreSQL at 127.0.0.1:5432
-    .venv/bin/python bench/load.py --db postgres --servers 2 --nginx --only S1,S5
+    .venv/bin/python bench/load.py --db postgres --servers 2 --only S1,S5
+
+The layout is bin/prod-up's: nginx (deploy/nginx.conf.template) in front of `--servers` gunicorn
+app servers (gunicorn.conf.py, 2 sync workers) and `--report-servers` (default 1) gunicorn
+serving /reports/ at CPU nice 10. `--report-servers 0` runs one bare gunicorn without nginx.
 
 What one run does, in order:
 1. a fresh database (temp SQLite file, or a new PostgreSQL database dropped at the end): the demo
@@ -17,9 +21,11 @@ What one run does, in order:
    database audited afterwards), then ONE table: requests/s, p50/p95/p99, errors, and the ratio to
    the ceiling BENCHMARKS.md names for the scenario.
 
-S6-S8 time report pages: pass their paths (--s6 /reports/..., as the admin) once the reports
-exist; without them those rows say n/a. Scenarios whose endpoints are missing say so and the rest
-still run.
+S6-S9 time the progress board of a reporting city built beside the officers (bench/world.py with
+bench/reports_scale.py: --report-officers 10,000 in 200 units, 52 weeks of tests, check-ins and
+study sessions, summary tables built): S6 one district over 52 weeks, S7 the city over one week,
+S8 the city over 52 weeks, as its administrator; S9 loops S8 on 4 connections during S1. Other
+paths can be given (--s6 /reports/...); --report-officers 0 skips them.
 """
 
 import argparse
@@ -167,8 +173,8 @@ def start_all(base_url, signed_in, exam_id):
 
 
 class Bench:
-    def __init__(self, args, database_url, exams):
-        self.args, self.url, self.exams = args, database_url, exams
+    def __init__(self, args, database_url, exams, reports=None):
+        self.args, self.url, self.exams, self.reports = args, database_url, exams, reports
         self.rows: list[Row] = []
         self.ceilings: dict[str, float] = {}
         self.measured: list = []  # (when, bare result, insert result)
@@ -208,7 +214,12 @@ class Bench:
                 row.ratio = row.rps / self.ceilings[row.anchor]
 
     def layout(self):
-        return {"servers": self.args.servers, "use_nginx": self.args.nginx, "workers": self.args.workers}
+        return {
+            "servers": self.args.servers,
+            "use_nginx": self.args.nginx,
+            "workers": self.args.workers,
+            "report_servers": self.args.report_servers,
+        }
 
     # 3-4. The app --------------------------------------------------------------------------------
     def run_app(self):
@@ -326,15 +337,18 @@ class Bench:
         )
 
     def s6_s9(self, base, officers, answering, papers, insert):
-        reports = {"S6": self.args.s6, "S7": self.args.s7, "S8": self.args.s8}
+        built = self.reports or {}
+        reports = {name: getattr(self.args, name.lower()) or built.get(name) for name in ("S6", "S7", "S8")}
+        self.board_path = reports["S8"]
         wanted = [name for name in ("S6", "S7", "S8", "S9") if self.wanted(name)]
         if not wanted:
             return
         if not any(reports.values()):
             for name in wanted:
-                self.rows.append(missing(name, "", "no report path given (--s6/--s7/--s8)"))
+                self.rows.append(missing(name, "", "no reporting city (--report-officers 0) and no --s6/--s7/--s8"))
             return
-        admin = sessions.sign_in_many(base, ["admin"], "yingzhi2026", concurrency=1)[0]
+        username, password = built.get("admin", ("admin", "yingzhi2026"))
+        admin = sessions.sign_in_many(base, [username], password, concurrency=1)[0]
         for name, path in reports.items():
             if not path or not self.wanted(name):
                 continue
@@ -344,7 +358,7 @@ class Bench:
             if name == "S6":
                 result = self.measure(base, request, 16)
                 self.rows.append(from_wrk(f"{name} report", 16, result, None, "", note=path))
-        if "S9" in wanted and papers is not None and self.args.s8:
+        if "S9" in wanted and papers is not None and self.board_path:
             self.s9(base, answering, papers, admin, insert)
 
     def s9(self, base, answering, papers, admin, insert):
@@ -352,7 +366,7 @@ class Bench:
         from concurrent.futures import ThreadPoolExecutor
 
         requests = self.s1_requests(answering, papers)
-        board = [wrk.Request("GET", self.args.s8, admin.cookie)]
+        board = [wrk.Request("GET", self.board_path, admin.cookie)]
         with ThreadPoolExecutor(2) as pool:
             boards = pool.submit(self.measure, base, board, 4, False, self.args.seconds + 2)
             time.sleep(1)
@@ -415,6 +429,13 @@ def parse_args(argv=None):
     parser.add_argument("--servers", type=int, default=1, help="gunicorn app servers (2 or more: behind nginx)")
     parser.add_argument("--nginx", action="store_true", help="put nginx in front even of one server")
     parser.add_argument("--workers", type=int, default=2, help="sync workers per gunicorn (BENCHMARKS.md: 2)")
+    parser.add_argument(
+        "--report-servers",
+        type=int,
+        default=1,
+        help="gunicorn servers for /reports/ at nice 10, behind nginx, as bin/prod-up runs them "
+        "(0: one server without nginx serves everything)",
+    )
     parser.add_argument("--seconds", type=int, default=15, help="wrk duration per closed-model scenario")
     parser.add_argument("--officers", type=int, default=2000, help="officers signed in before the scenarios")
     parser.add_argument(
@@ -431,6 +452,10 @@ def parse_args(argv=None):
         "50 starts/s, scaled like the officers)",
     )
     parser.add_argument("--s5-connections", type=int, default=128, help="client connection pool for S5")
+    parser.add_argument(
+        "--report-officers", type=int, default=10000, help="officers of the reporting city for S6-S9 (0: none)"
+    )
+    parser.add_argument("--report-weeks", type=int, default=52)
     parser.add_argument("--s6", help="GET path of the one-unit x 52-weeks board (as admin)")
     parser.add_argument("--s7", help="GET path of the one-week x all-units board")
     parser.add_argument("--s8", help="GET path of the org-wide board (also looped by S9)")
@@ -447,9 +472,9 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.perf_counter()
     with world.fresh_database(args.db, args.postgres_url, keep=args.keep) as url:
-        summary = world.build(url, args.officers)
+        summary = world.build(url, args.officers, report_officers=args.report_officers, report_weeks=args.report_weeks)
         print(f"database ready ({args.db}): {summary}", flush=True)
-        bench = Bench(args, url, summary["exams"])
+        bench = Bench(args, url, summary["exams"], summary.get("reports"))
         bench.run_ceilings("before")
         print(f"ceilings: bare {bench.ceilings['bare']:.0f} req/s, insert {bench.ceilings['insert']:.0f}", flush=True)
         bench.run_app()
@@ -460,9 +485,11 @@ def main(argv=None):
         bench.recompute_ratios()
         if args.keep:
             print(f"database kept: {url}")
-    layout = f"{args.servers} x gunicorn -w {args.workers} -k sync" + (
-        " behind nginx" if args.nginx or args.servers > 1 else ""
-    )
+    layout = f"{args.servers} x gunicorn -w {args.workers} -k sync"
+    if args.report_servers:
+        layout += f" + {args.report_servers} for /reports/ at nice {servers.REPORT_SERVER_NICE}"
+    if args.nginx or args.servers > 1 or args.report_servers:
+        layout += " behind nginx"
     title = (
         f"Yingzhi load benchmark: {args.db}, {layout}, wrk {args.seconds} s, "
         f"{os.cpu_count()} cores, load generator on the same box ({time.perf_counter() - began:.0f} s in all); "

@@ -121,6 +121,21 @@ def build(app, officers_count, weeks):
     versions = dict(db.session.execute(sa.select(QuestionVersion.question_id, QuestionVersion.id)).all())
     password_hash = admin.password_hash
     conn = db.session.connection()
+    # Ids continue after what the database holds (bench/load.py builds this beside its own world).
+    base = {
+        table: conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar()
+        for table in (
+            "exam_templates",
+            "exams",
+            "exam_assignments",
+            "attempts",
+            "paper_items",
+            "checkins",
+            "study_sessions",
+            "attendance",
+        )
+    }
+    template_id = base["exam_templates"] + 1
 
     first_user = (db.session.scalar(sa.select(sa.func.max(User.id))) or 0) + 1
     officer_units = [rng.choice(leaves).id for _ in range(officers_count)]
@@ -168,18 +183,18 @@ def build(app, officers_count, weeks):
         sa.text(
             "INSERT INTO exam_templates (id, title, kind, scope_unit_id, duration_minutes, "
             "pass_mark_percent, attempts_allowed, attempt_policy, shuffle_questions, shuffle_options, "
-            "partial_credit, retake_days, recurrence, active, created_at, updated_at) VALUES (1, '基准周测', "
+            "partial_credit, retake_days, recurrence, active, created_at, updated_at) VALUES (:id, '基准周测', "
             "'weekly', :unit, 30, 60, 1, 'highest', true, true, false, 3, 'weekly', true, :now, :now)"
         ),
-        {"unit": city.id, "now": now},
+        {"id": template_id, "unit": city.id, "now": now},
     )
     exams = []
     for w, monday in enumerate(mondays):
         opens = clock.local_datetime(monday + timedelta(days=1), datetime.min.time()) + timedelta(hours=9)
         exams.append(
             (
-                w + 1,
-                1,
+                base["exams"] + w + 1,
+                template_id,
                 f"第{w + 1}周周测",
                 "weekly",
                 city.id,
@@ -221,7 +236,7 @@ def build(app, officers_count, weeks):
     )
 
     def assignments():
-        next_id = 1
+        next_id = base["exam_assignments"] + 1
         for exam_id, *_rest in exams:
             opens = _rest[6]
             for user_id, unit_id in zip(officer_ids, officer_units, strict=True):
@@ -274,7 +289,9 @@ def build(app, officers_count, weeks):
         ],
         assignments(),
     )
-    # Paper items of the last exam only (the one whose report is timed).
+    # Paper items of the last exam only (the one whose report is timed); an attempt's id is its
+    # assignment's, so no attempt may exist yet beyond the first assignment id.
+    assert base["attempts"] <= base["exam_assignments"], "attempts would collide"
     report_exam = exams[-1][0]
     rows = conn.execute(
         sa.text("SELECT id, user_id, score, passed FROM exam_assignments WHERE exam_id = :e AND score IS NOT NULL"),
@@ -326,7 +343,7 @@ def build(app, officers_count, weeks):
     )
 
     def items():
-        next_id = 1
+        next_id = base["paper_items"] + 1
         for aid, _uid, score, _passed in rows:
             skill = score / 100
             for position, q in enumerate(questions):
@@ -374,7 +391,7 @@ def build(app, officers_count, weeks):
     first_day = mondays[0]
 
     def checkins():
-        next_id = 1
+        next_id = base["checkins"] + 1
         for user_id in officer_ids:
             diligence = rng.random()
             day = first_day
@@ -408,7 +425,7 @@ def build(app, officers_count, weeks):
         for d, district in enumerate(districts):
             sessions.append(
                 (
-                    w * len(districts) + d + 1,
+                    base["study_sessions"] + w * len(districts) + d + 1,
                     "centralized",
                     f"第{w + 1}周集中学习",
                     district.id,
@@ -440,7 +457,7 @@ def build(app, officers_count, weeks):
     session_of = {(s[4], s[3]): s[0] for s in sessions}
 
     def attendance():
-        next_id = 1
+        next_id = base["attendance"] + 1
         for s_id, _k, _t, district_id, starts, *_rest in sessions:
             for user_id, unit_id in zip(officer_ids, officer_units, strict=True):
                 if district_of[unit_id] != district_id:

@@ -60,16 +60,25 @@ def app_environment(database_url: str, extra: dict | None = None) -> dict:
 
 @contextlib.contextmanager
 def gunicorn(
-    app_spec: str, database_url: str, *, workers: int = 2, port: int | None = None, env=None, logdir=None, args=()
+    app_spec: str,
+    database_url: str,
+    *,
+    workers: int = 2,
+    port: int | None = None,
+    env=None,
+    logdir=None,
+    args=(),
+    nice: int = 0,
 ):
     """Run `gunicorn -c gunicorn.conf.py [args] app_spec` on 127.0.0.1; yields the base URL.
-    `args` override the configuration file (e.g. ["-k", "gthread", "--threads", "4"])."""
+    `args` override the configuration file (e.g. ["-k", "gthread", "--threads", "4"]); `nice`
+    lowers its CPU priority (the report servers)."""
     port = port or free_port()
     own_logdir = logdir is None
     logdir = Path(logdir or tempfile.mkdtemp(prefix="yingzhi-bench-"))
     log_path = logdir / f"gunicorn-{port}.log"
     environment = app_environment(database_url, env)
-    environment.update(YINGZHI_BIND=f"127.0.0.1:{port}", YINGZHI_WORKERS=str(workers))
+    environment.update(YINGZHI_BIND=f"127.0.0.1:{port}", YINGZHI_WORKERS=str(workers), YINGZHI_NICE=str(nice))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", *args, app_spec],
@@ -90,13 +99,16 @@ def gunicorn(
 
 
 @contextlib.contextmanager
-def nginx(upstreams: list[str], *, port: int | None = None):
-    """Debian's nginx, in the foreground, proxying to `upstreams` ("127.0.0.1:8001", ...)."""
+def nginx(upstreams: list[str], *, port: int | None = None, report_upstreams: list[str] | None = None):
+    """Debian's nginx, in the foreground, proxying to `upstreams` ("127.0.0.1:8001", ...) and
+    /reports/ to `report_upstreams` (default: the same)."""
     port = port or free_port()
     prefix = Path(tempfile.mkdtemp(prefix="yingzhi-nginx-"))
     prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) write their temp files here
     (prefix / "logs").mkdir()
-    config = render_nginx(listen=f"127.0.0.1:{port}", upstreams=upstreams, prefix=str(prefix))
+    config = render_nginx(
+        listen=f"127.0.0.1:{port}", upstreams=upstreams, prefix=str(prefix), report_upstreams=report_upstreams
+    )
     config_path = prefix / "nginx.conf"
     config_path.write_text(config)
     log_path = prefix / "logs" / "stderr.log"
@@ -128,17 +140,35 @@ def _stop(process) -> None:
             process.wait(5)
 
 
+REPORT_SERVER_NICE = 10  # as bin/prod-up runs them
+
+
 @contextlib.contextmanager
-def layout(app_spec: str, database_url: str, *, servers: int = 1, use_nginx: bool = False, workers: int = 2):
-    """`servers` gunicorn app servers, behind nginx when `use_nginx` (or when there are several);
-    yields the URL the load generator should use."""
-    use_nginx = use_nginx or servers > 1
+def layout(
+    app_spec: str,
+    database_url: str,
+    *,
+    servers: int = 1,
+    use_nginx: bool = False,
+    workers: int = 2,
+    report_servers: int = 0,
+):
+    """`servers` gunicorn app servers, behind nginx when `use_nginx` (or when there are several,
+    or report servers); `report_servers` more, at a lower CPU priority, serving /reports/ (nginx
+    routes it). Yields the URL the load generator should use."""
+    use_nginx = use_nginx or servers > 1 or report_servers > 0
     env = {"YINGZHI_PROXY_COUNT": "1"} if use_nginx else {}
     with contextlib.ExitStack() as stack:
         bases = [
             stack.enter_context(gunicorn(app_spec, database_url, workers=workers, env=env)) for _ in range(servers)
         ]
+        reports = [
+            stack.enter_context(gunicorn(app_spec, database_url, workers=workers, env=env, nice=REPORT_SERVER_NICE))
+            for _ in range(report_servers)
+        ]
         if not use_nginx:
             yield bases[0]
             return
-        yield stack.enter_context(nginx([base.removeprefix("http://") for base in bases]))
+        addresses = [base.removeprefix("http://") for base in bases]
+        report_addresses = [base.removeprefix("http://") for base in reports] or None
+        yield stack.enter_context(nginx(addresses, report_upstreams=report_addresses))

@@ -47,8 +47,11 @@ def officer_username(number: int) -> str:
     return f"{OFFICER_PREFIX}{number:05d}"
 
 
-def build(database_url: str, officers: int) -> dict:
-    """Migrate, seed the demo city and bank, add `officers` bench officers. Returns a summary."""
+def build(database_url: str, officers: int, report_officers: int = 0, report_weeks: int = 52) -> dict:
+    """Migrate, seed the demo city and bank, add `officers` bench officers and their open exams.
+    With `report_officers`, also a reporting city beside it (bench/reports_scale.py: that many
+    officers in 200 units with `report_weeks` weeks of tests, check-ins and sessions) and its
+    summary tables, for the board scenarios S6-S9. Returns a summary."""
     from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
 
@@ -93,6 +96,8 @@ def build(database_url: str, officers: int) -> dict:
         summary = {"bench_unit_id": root.id, "units": db.session.scalar(sa.select(sa.func.count(Unit.id)))}
         summary["exams"] = publish_exams(root, now)
         db.session.commit()
+        if report_officers:
+            summary["reports"] = build_reports(report_officers, report_weeks)
         db.session.remove()
         db.engine.dispose()
     return summary
@@ -183,3 +188,31 @@ def publish_exams(scope_unit, now) -> dict:
         )
         exams[use] = exam.id
     return exams
+
+
+def build_reports(officers: int, weeks: int) -> dict:
+    """The reporting city of bench/reports_scale.py and its summaries; the board paths of S6-S8."""
+    import time
+    from datetime import timedelta
+
+    from bench import reports_scale
+    from core import clock
+    from core.extensions import db
+    from reports import summaries
+
+    started = time.perf_counter()
+    ids = reports_scale.build(None, officers, weeks)  # freezes the clock at its own "today"
+    try:
+        summaries.rebuild_all(clock.now())
+        db.session.commit()
+    finally:
+        clock.freeze(None)
+    first = ids["mondays"][0].isoformat()
+    last = (ids["mondays"][-1] + timedelta(days=6)).isoformat()
+    return {
+        "admin": ("benchadmin", reports_scale.PASSWORD),
+        "S6": f"/reports/board?unit={ids['district']}&from={first}&to={last}",
+        "S7": f"/reports/board?unit={ids['city']}&from={ids['mondays'][-1].isoformat()}&to={last}",
+        "S8": f"/reports/board?unit={ids['city']}&from={first}&to={last}",
+        "seconds": round(time.perf_counter() - started),
+    }

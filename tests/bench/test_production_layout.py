@@ -3,6 +3,7 @@ refuses to start without its database and key, and on PostgreSQL it serves throu
 app servers with the scheduler beside them."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,6 +29,24 @@ def test_template_renders_every_upstream_and_long_lived_static_files(tmp_path):
     assert "X-Forwarded-For" in text
     with pytest.raises(ValueError):
         nginx_config.render(listen="127.0.0.1:8080", upstreams=[], prefix="/x")
+
+
+def _upstream(text, name):
+    block = text[text.index(f"upstream {name} {{") :]
+    return block[: block.index("}")]
+
+
+def test_reports_go_to_report_servers_when_there_are_some(tmp_path):
+    text = nginx_config.render(
+        listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], prefix="/x", report_upstreams=["127.0.0.1:8101"]
+    )
+    assert "127.0.0.1:8101" in _upstream(text, "yingzhi_reports") and "8001" not in _upstream(text, "yingzhi_reports")
+    assert "8101" not in _upstream(text, "yingzhi")
+    for path in ("/reports/", "/api/v1/reports/"):
+        location = text[text.index(f"location {path} {{") :]
+        assert location[: location.index("}")].split()[-1] == "http://yingzhi_reports;"
+    alone = nginx_config.render(listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], prefix="/x")
+    assert "127.0.0.1:8001" in _upstream(alone, "yingzhi_reports")
 
 
 @pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed")
@@ -69,7 +88,7 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
         pytest.skip("the production layout runs on PostgreSQL")
     if not os.path.exists(NGINX):
         pytest.skip("nginx is not installed")
-    first, listen = _two_consecutive_free_ports(), free_port()
+    first, listen, reports = _two_consecutive_free_ports(), free_port(), free_port()
     second = first + 1  # prod-up numbers app servers from the first port
     env = dict(
         os.environ,
@@ -78,6 +97,7 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
         YINGZHI_CONFIG="development",  # production would want Redis for the sign-in limits
         YINGZHI_RUN_DIR=str(tmp_path),
     )
+    log = open(tmp_path / "prod-up.log", "wb")  # noqa: SIM115 (closed below)
     layout = subprocess.Popen(
         [
             str(ROOT / "bin" / "prod-up"),
@@ -89,15 +109,17 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
             "--no-migrate",
             "--listen",
             f"127.0.0.1:{listen}",
+            "--reports-first-port",
+            str(reports),
         ],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         # nginx answers as soon as one app server is up; wait for every part of the layout.
-        waiting = {f"http://127.0.0.1:{port}/healthz" for port in (listen, first, second)}
+        waiting = {f"http://127.0.0.1:{port}/healthz" for port in (listen, first, second, reports)}
         deadline = time.monotonic() + 90
         while waiting and time.monotonic() < deadline:
             for url in sorted(waiting):
@@ -111,7 +133,19 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
         _, headers, _ = _get(f"http://127.0.0.1:{listen}/login")
         assert headers["Cache-Control"] == "no-store"
+        # The report server (the default one, with nginx) runs at a lower CPU priority.
+        started = (tmp_path / "prod-up.log").read_text()
+        pid = int(re.search(r"report server 1: .*nice 10 \(pid (\d+)\)", started).group(1))
+        assert _nice(pid) == 10
     finally:
         os.killpg(layout.pid, signal.SIGINT)
-        output = layout.communicate(timeout=30)[0].decode(errors="replace")
+        layout.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "prod-up.log").read_text(errors="replace")
     assert "scheduler: pid" in output and output.count("app server") == 2, output[-2000:]
+
+
+def _nice(pid: int) -> int:
+    """The nice value of a process (field 19 of /proc/PID/stat, after the command in brackets)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[16])
