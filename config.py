@@ -109,6 +109,9 @@ class Config:
         self.REPORTS_CHECKIN_TARGET = _env_int("YINGZHI_REPORTS_CHECKIN_TARGET", 80)
         self.REPORTS_ATTENDANCE_TARGET = _env_int("YINGZHI_REPORTS_ATTENDANCE_TARGET", 90)
         self.REPORTS_BULLETIN_NAMES_PEOPLE = _env_bool("YINGZHI_REPORTS_BULLETIN_NAMES_PEOPLE", True)
+        # Each server keeps a board's sums this long (the summaries behind them are refreshed
+        # every 5 minutes anyway); 0 computes them on every request.
+        self.REPORTS_BOARD_CACHE_SECONDS = _env_int("YINGZHI_REPORTS_BOARD_CACHE_SECONDS", 60)
         # Question bank (admins can override these on the settings page)
         self.BANK_SUPERVISORS_MAY_EDIT = _env_bool("YINGZHI_BANK_SUPERVISORS_MAY_EDIT", False)
         self.BANK_IMPORT_MAX_ROWS = _env_int("YINGZHI_BANK_IMPORT_MAX_ROWS", 5000)
@@ -133,6 +136,7 @@ class TestingConfig(Config):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SERVER_NAME = None
+        self.REPORTS_BOARD_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own test
 
 
 class ProductionConfig(Config):

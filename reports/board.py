@@ -1,10 +1,14 @@
 """The progress board (挂图作战): a unit's children side by side over a run of whole weeks, and the
 week-by-week trend of the subtree. Every figure is summed from the summary tables in SQL."""
 
+import copy
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased
 
 from accounts.models import Unit
@@ -13,6 +17,7 @@ from reports.models import ExamUnitSummary, StudyUnitWeek
 from reports.settings import cue, targets
 from study.settings import setting
 
+BOARD_CACHE_ENTRIES = 512  # per server; when full it starts over
 EXAM_SUMS = ("assigned", "took", "passed_first", "passed_after", "failed", "absent", "outstanding", "scored")
 STUDY_SUMS = ("officer_days", "checkin_days", "minutes", "attendance_expected", "attended", "on_leave", "absent")
 
@@ -120,19 +125,41 @@ def _fill_study(fig: Figures, values):
         setattr(fig, name, int(value))
 
 
-def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
-    """`unit`'s board for the weeks starting first_week..last_week (Mondays)."""
+@dataclass
+class BoardSums:
+    """What the board sums in SQL: per child unit, the unit's own staff, per week, and the total."""
+
+    by_child: dict
+    own: Figures
+    trend: dict
+    total: Figures
+
+
+def board_sums(unit: Unit, first_week: date, last_week: date) -> BoardSums:
+    """The board's sums, kept per server for REPORTS_BOARD_CACHE_SECONDS: the summaries behind
+    them change only when the refresh job runs (every 5 minutes), while a board is opened again
+    and again, and on the evening of a test every board query competes with the officers' saves
+    for the database (BENCHMARKS.md S9). Callers get their own copy."""
+    seconds = current_app.config["REPORTS_BOARD_CACHE_SECONDS"]
+    if not seconds:
+        return _board_sums(unit, first_week, last_week)
+    cache = current_app.extensions.setdefault("yingzhi_board_sums", {})
+    key = (unit.id, unit.path, first_week, last_week)
+    now = monotonic()
+    kept = cache.get(key)
+    if kept is None or kept[0] <= now:
+        if len(cache) >= BOARD_CACHE_ENTRIES:
+            cache.clear()
+        kept = cache[key] = (now + seconds, _board_sums(unit, first_week, last_week))
+    return copy.deepcopy(kept[1])
+
+
+def _board_sums(unit: Unit, first_week: date, last_week: date) -> BoardSums:
     s, w = ExamUnitSummary, StudyUnitWeek
     child, member = aliased(Unit), aliased(Unit)
     exam_weeks = s.week_start.between(first_week, last_week)
     study_weeks = w.week_start.between(first_week, last_week)
-    children = db.session.scalars(
-        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.sort_order, Unit.id)
-    ).all()
-    with_children = set(
-        db.session.scalars(sa.select(Unit.parent_id).where(Unit.parent_id.in_([c.id for c in children])).distinct())
-    )
-    figures = {c.id: Figures() for c in children}
+    figures = defaultdict(Figures)
     own, total = Figures(), Figures()
 
     by_child = (
@@ -185,6 +212,20 @@ def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
     total.tests = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(s.exam_id))).where(s.unit_id.in_(subtree), exam_weeks, s.assigned > 0)
     )
+    return BoardSums(dict(figures), own, trend, total)
+
+
+def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
+    """`unit`'s board for the weeks starting first_week..last_week (Mondays)."""
+    children = db.session.scalars(
+        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.sort_order, Unit.id)
+    ).all()
+    with_children = set(
+        db.session.scalars(sa.select(Unit.parent_id).where(Unit.parent_id.in_([c.id for c in children])).distinct())
+    )
+    sums = board_sums(unit, first_week, last_week)
+    figures = {c.id: sums.by_child.get(c.id) or Figures() for c in children}
+    own, total, trend = sums.own, sums.total, sums.trend
 
     goals = targets()
     rows = []
