@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def campaign(world, frozen_clock):
     return build_campaign(world, frozen_clock)
+
+
 WEEK = "from=2026-11-16&to=2026-11-22"
 
 
