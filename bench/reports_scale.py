@@ -31,6 +31,17 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password-2026"  # noqa: S105 (a throwaway benchmark account)
 TODAY = date(2026, 11, 23)  # a Monday: "last week" is the 52nd week built
 CHUNK = 20000
+# Tables whose ids the build sets itself (after what the database holds); users get theirs too.
+NUMBERED_TABLES = (
+    "exam_templates",
+    "exams",
+    "exam_assignments",
+    "attempts",
+    "paper_items",
+    "checkins",
+    "study_sessions",
+    "attendance",
+)
 
 
 def postgres_database(url):
@@ -123,17 +134,7 @@ def build(app, officers_count, weeks):
     conn = db.session.connection()
     # Ids continue after what the database holds (bench/load.py builds this beside its own world).
     base = {
-        table: conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar()
-        for table in (
-            "exam_templates",
-            "exams",
-            "exam_assignments",
-            "attempts",
-            "paper_items",
-            "checkins",
-            "study_sessions",
-            "attendance",
-        )
+        table: conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar() for table in NUMBERED_TABLES
     }
     template_id = base["exam_templates"] + 1
 
@@ -473,17 +474,7 @@ def build(app, officers_count, weeks):
     )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        for table in (
-            "users",
-            "exams",
-            "exam_assignments",
-            "attempts",
-            "paper_items",
-            "checkins",
-            "study_sessions",
-            "attendance",
-            "exam_templates",
-        ):
+        for table in ("users", *NUMBERED_TABLES):
             db.session.execute(
                 sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             )

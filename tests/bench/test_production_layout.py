@@ -16,6 +16,7 @@ import pytest
 
 from bench.servers import free_port
 from deploy import nginx as nginx_config
+from tests.support.processes import nice_of
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -136,16 +137,10 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
         # The report server (the default one, with nginx) runs at a lower CPU priority.
         started = (tmp_path / "prod-up.log").read_text()
         pid = int(re.search(r"report server 1: .*nice 10 \(pid (\d+)\)", started).group(1))
-        assert _nice(pid) == 10
+        assert nice_of(pid) == 10
     finally:
         os.killpg(layout.pid, signal.SIGINT)
         layout.wait(timeout=30)
         log.close()
     output = (tmp_path / "prod-up.log").read_text(errors="replace")
     assert "scheduler: pid" in output and output.count("app server") == 2, output[-2000:]
-
-
-def _nice(pid: int) -> int:
-    """The nice value of a process (field 19 of /proc/PID/stat, after the command in brackets)."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return int(stat[stat.rindex(")") + 2 :].split()[16])
