@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -34,8 +35,12 @@ def record(action: str, *, actor=None, target=None, target_type=None, target_id=
     """Add an audit event to the current transaction and write it to the log.
 
     `target` may be a model instance (its table and id are taken) or given as target_type/target_id.
-    The log line is JSON, so newlines in user-supplied text arrive escaped.
+    `ip`: where from; by default the client address of the request being served (behind nginx,
+    ProxyFix's), none for CLI commands and jobs. Services call this without reading the request
+    themselves. The log line is JSON, so newlines in user-supplied text arrive escaped.
     """
+    if ip is None and has_request_context():
+        ip = request.remote_addr
     if target is not None:
         target_type = target_type or target.__tablename__
         target_id = target_id if target_id is not None else target.id

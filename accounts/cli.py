@@ -60,6 +60,9 @@ def import_users_command(file, dry_run, valid_only):
     if dry_run:
         click.echo(f"checked {len(report.rows)} rows: {len(report.valid)} valid, {len(report.invalid)} with errors")
         raise SystemExit(1 if report.invalid else 0)
+    if report.invalid and not valid_only:  # nothing would be written: do not read the file twice
+        click.echo(f"imported 0, errors {len(report.invalid)}")
+        raise SystemExit(1)
     try:
         _report, created = importer.import_people(data, None, valid_only=valid_only, now=clock.now())
     except DomainError as error:

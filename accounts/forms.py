@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from accounts.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, UnitKind
@@ -21,6 +22,7 @@ from accounts.units import in_tree_order
 class LoginForm(FlaskForm):
     username = StringField(_l("Badge or staff number"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Remember this phone"))
     next = HiddenField()
 
 
@@ -34,18 +36,18 @@ class ChangePasswordForm(FlaskForm):
 
 
 def unit_kind_choices():
-    return [(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind]
+    return [SelectChoice(kind.value, UNIT_KIND_LABELS[kind]) for kind in UnitKind]
 
 
 def role_choices(actor):
     roles = list(Role) if actor.role == Role.ADMIN else [Role.OFFICER, Role.SUPERVISOR]
-    return [(role.value, ROLE_LABELS[role]) for role in roles]
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in roles]
 
 
 def unit_choices(units):
     """Units in tree order, indented by depth, for a select box."""
     base = min((u.depth for u in units), default=0)
-    return [(u.id, "\u3000" * (u.depth - base) + u.name) for u in in_tree_order(units)]
+    return [SelectChoice(u.id, "\u3000" * (u.depth - base) + u.name) for u in in_tree_order(units)]
 
 
 class UnitForm(FlaskForm):

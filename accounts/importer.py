@@ -1,5 +1,8 @@
 """People import: parse the file, check every row, report; write all rows in one go, or only the
-valid ones when the admin chooses so. Nothing is written while any row is wrong otherwise."""
+valid ones when the admin chooses so. Nothing is written while any row is wrong otherwise.
+
+The file is read by core.tabular with the same guards as the question import: limits checked while
+it streams, a broken encoding named, formula cells without a value reported on their row."""
 
 from dataclasses import dataclass, field
 
@@ -24,6 +27,7 @@ HEADER_ALIASES = {
     **dict.fromkeys(["手机", "手机号", "手机号码", "电话", "phone", "mobile"], "phone"),
 }
 REQUIRED_COLUMNS = ("username", "full_name", "unit")
+COLUMN_LABELS = {"username": "警号", "full_name": "姓名", "unit": "单位", "role": "角色", "phone": "手机"}
 ROLE_WORDS = {
     **dict.fromkeys(["", "干警", "民警", "警员", "干部", "officer", "user"], Role.OFFICER),
     **dict.fromkeys(["单位管理员", "督导", "管理员", "supervisor", "manager"], Role.SUPERVISOR),
@@ -86,7 +90,11 @@ class UnitResolver:
 def parse_people(data: bytes, actor) -> PeopleReport:
     """Check every row of a people file without writing anything."""
     table = tabular.read_table(
-        data, HEADER_ALIASES, max_rows=get_setting("PEOPLE_IMPORT_MAX_ROWS"), required=REQUIRED_COLUMNS
+        data,
+        HEADER_ALIASES,
+        max_rows=get_setting("PEOPLE_IMPORT_MAX_ROWS"),
+        required=REQUIRED_COLUMNS,
+        column_labels=COLUMN_LABELS,
     )
     resolver = UnitResolver(actor)
     existing = {name.lower() for name in db.session.scalars(sa.select(User.username))}
@@ -102,6 +110,9 @@ def parse_people(data: bytes, actor) -> PeopleReport:
             role_text=tabular.cell_text(values.get("role")),
             phone=tabular.cell_text(values.get("phone")),
         )
+        if raw.uncalculated:
+            labels = "、".join(COLUMN_LABELS.get(column, column) for column in raw.uncalculated)
+            row.errors.append(tabular.uncalculated_message(labels))
         if isinstance(values.get("username"), (int, float)) and len(row.username) > 15:
             row.errors.append(
                 _l("The number has more than 15 digits and Excel has rounded it; format the column as text.")

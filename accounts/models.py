@@ -1,13 +1,15 @@
-"""Units (a tree), people with roles, and the revocable login sessions behind signed cookies."""
+"""Units (a tree), people with roles, the revocable login sessions behind signed cookies and the
+remembered devices (记住这台手机) that sign their holder in again."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.user_agents import describe_user_agent
 from core.db import enum_column
 from core.extensions import db
 
@@ -132,3 +134,65 @@ class LoginSession(db.Model):
     revoked_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    # The remembered device this sign-in was made on (with the box ticked, or by its cookie):
+    # revoking the device ends this session too.
+    device_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("remembered_devices.id", ondelete="SET NULL"), index=True
+    )
+
+
+class RememberedDevice(db.Model):
+    """A phone (a browser) on which its holder ticked 记住这台手机. Its cookie carries this row's id
+    and a random token; only the token's SHA-256 is kept here, so a copy of the database signs no
+    one in. Signing out on it, revoking it, a password change or reset and deactivation end it."""
+
+    __tablename__ = "remembered_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def label(self) -> str:
+        """What the phone is, read from its User-Agent: "Android 手机 · Chrome"."""
+        return describe_user_agent(self.user_agent)
+
+    def is_live(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class UnitMembership(db.Model):
+    """An officer's time in a unit: the local days from `first_day` up to, not including,
+    `end_day` (None: still there). Figures for a past period count each person in the unit they
+    belonged to on each day (reports, warnings); nobody counts before their account existed or
+    after it was deactivated. Kept by accounts.membership from every change of unit, role or
+    active state; a day belongs to the unit the person moved into that day."""
+
+    __tablename__ = "unit_memberships"
+    __table_args__ = (sa.Index("ix_unit_memberships_unit_days", "unit_id", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    first_day: Mapped[date]
+    end_day: Mapped[date | None]
+
+
+class RosterVersion(db.Model):
+    """One row counting changes of memberships: what a figure computed from the roster is keyed
+    by when it is kept for a while (reports.roster)."""
+
+    __tablename__ = "roster_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)

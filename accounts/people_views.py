@@ -1,21 +1,27 @@
-"""People pages: search and list, add, edit, reset password, deactivate. Scoped to the actor."""
+"""People pages: search and list, add, edit, reset password, deactivate, revoke remembered devices.
+Scoped to the actor."""
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
-from accounts import services
+from accounts import devices, services
 from accounts import units as units_module
 from accounts.access import supervisor_required
+from accounts.exports import people_sheet
 from accounts.forms import (
     EmptyForm,
     PeopleSearchForm,
@@ -23,7 +29,7 @@ from accounts.forms import (
     role_choices,
     unit_choices,
 )
-from accounts.models import ROLE_LABELS, Role, Unit, User
+from accounts.models import ROLE_LABELS, RememberedDevice, Role, Unit, User
 from accounts.scope import (
     ensure_person_in_scope,
     ensure_unit_in_scope,
@@ -32,7 +38,9 @@ from accounts.scope import (
 )
 from core import clock
 from core.errors import DomainError
+from core.exporting import xlsx_download
 from core.extensions import db
+from core.inputs import parse_id
 
 bp = Blueprint("people", __name__, url_prefix="/admin/people")
 
@@ -47,30 +55,42 @@ def _visible_units():
     return list(db.session.scalars(units_visible_to(current_user)))
 
 
-@bp.get("/")
-@supervisor_required
-def index():
+def _search(args):
+    """The list's filters (name or number, unit, role, deactivated too) and what they select, in
+    the actor's scope, for the page and its export alike."""
     units = _visible_units()
-    form = PeopleSearchForm(request.args)
-    form.unit.choices = [(0, _("All units"))] + unit_choices(units)
-    form.role.choices = [("", _("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role]
+    form = PeopleSearchForm(args)
+    form.unit.choices = [SelectChoice(0, _("All units"))] + unit_choices(units)
+    form.role.choices = [SelectChoice("", _("All roles"))] + [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
     query = people_visible_to(current_user)
     if form.q.data:
         needle = f"%{form.q.data.strip()}%"
         query = query.where(sa.or_(User.full_name.like(needle), User.username.like(needle)))
-    if form.unit.data:
+    if parse_id(form.unit.data):
         chosen = db.session.get(Unit, form.unit.data)
         if chosen is not None:
             ensure_unit_in_scope(current_user, chosen)
             query = query.where(Unit.path.startswith(chosen.path))
-    if form.role.data:
+    if form.role.data in {r.value for r in Role}:  # anything else: all roles, like the empty choice
         query = query.where(User.role == Role(form.role.data))
     if not form.include_inactive.data:
         query = query.where(User.active)
-    page = db.paginate(
-        query.order_by(Unit.path, User.username), per_page=current_app.config["USERS_PER_PAGE"], error_out=False
-    )
-    return render_template("accounts/people.html", page=page, form=form, unit_labels=units_module.short_labels(units))
+    return form, query.order_by(Unit.path, User.username), units_module.short_labels(units)
+
+
+@bp.get("/")
+@supervisor_required
+def index():
+    form, query, unit_labels = _search(request.args)
+    page = db.paginate(query, per_page=current_app.config["USERS_PER_PAGE"], error_out=False)
+    return render_template("accounts/people.html", page=page, form=form, unit_labels=unit_labels)
+
+
+@bp.get("/export.xlsx")
+@supervisor_required
+def export():
+    _form, query, unit_labels = _search(request.args)
+    return xlsx_download("people", [people_sheet(db.session.scalars(query).all(), unit_labels)])
 
 
 def _person_form(person=None):
@@ -139,7 +159,13 @@ def edit(user_id):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("people.index"))
-    return render_template("accounts/person_form.html", form=form, person=person, action_form=EmptyForm())
+    return render_template(
+        "accounts/person_form.html",
+        form=form,
+        person=person,
+        action_form=EmptyForm(),
+        devices=devices.live_devices(person, clock.now()),
+    )
 
 
 @bp.post("/<int:user_id>/reset-password")
@@ -174,4 +200,41 @@ def set_active(user_id):
                 _("Account restored.") if person.active else _("Account deactivated; all its sessions ended."),
                 "success",
             )
+    return redirect(url_for("people.edit", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/devices/<int:device_id>/revoke")
+@supervisor_required
+def revoke_device(user_id, device_id):
+    person = _person_in_scope(user_id)
+    device = db.get_or_404(RememberedDevice, device_id)
+    if device.user_id != person.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            devices.revoke_device(current_user, device, clock.now(), keep_session=session.get("sid"))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The device was revoked; it must sign in with the password again."), "success")
+    return redirect(url_for("people.edit", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/devices/revoke-all")
+@supervisor_required
+def revoke_devices(user_id):
+    person = _person_in_scope(user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            count = devices.revoke_devices(
+                current_user, person, clock.now(), reason="revoke_all", keep_session=session.get("sid")
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d device revoked.", "%(num)d devices revoked.", count), "success")
     return redirect(url_for("people.edit", user_id=user_id))

@@ -11,7 +11,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from accounts import audit, passwords
+from accounts import audit, devices, passwords
+from accounts.membership import sync_membership
 from accounts.models import LoginSession, Role, Unit, User
 from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope
 from core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -92,6 +93,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    sync_membership(user, now)
     audit.record("user.create", actor=actor, target=user, detail={"unit": unit.id, "role": role.value})
     return user, one_time
 
@@ -114,6 +116,7 @@ def update_user(actor, user: User, *, full_name, unit: Unit, role: Role, phone, 
     if unit.id != user.unit_id:
         audit.record("user.unit", actor=actor, target=user, detail={"from": user.unit_id, "to": unit.id})
     user.full_name, user.unit, user.role, user.phone, user.updated_at = full_name, unit, role, phone, now
+    sync_membership(user, now)
     return user
 
 
@@ -127,6 +130,7 @@ def reset_password(actor, user: User, now) -> str:
     user.must_change_password = True
     user.updated_at = now
     revoke_sessions(user, now)
+    devices.revoke_devices(actor, user, now, reason="password_reset")
     audit.record("user.reset_password", actor=actor, target=user)
     return one_time
 
@@ -142,12 +146,15 @@ def set_user_active(actor, user: User, active: bool, now) -> User:
     user.updated_at = now
     if not active:
         revoke_sessions(user, now)
+        devices.revoke_devices(actor, user, now, reason="deactivated")
+    sync_membership(user, now)
     audit.record("user.activate" if active else "user.deactivate", actor=actor, target=user)
     return user
 
 
 def change_password(user: User, *, current: str, new: str, now, keep_session: str | None = None) -> None:
-    """The holder changes their own password; other sessions are signed out."""
+    """The holder changes their own password; other sessions are signed out and every remembered
+    device is revoked (the caller may remember the phone in hand again: it just gave the password)."""
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed(_l("The current password is wrong."), field="current")
     if current == new:
@@ -157,6 +164,7 @@ def change_password(user: User, *, current: str, new: str, now, keep_session: st
     user.must_change_password = False
     user.password_changed_at = user.updated_at = now
     revoke_sessions(user, now, keep=keep_session)
+    devices.revoke_devices(user, user, now, reason="password_changed", keep_session=keep_session)
     audit.record("user.change_password", actor=user, target=user)
 
 
@@ -178,9 +186,15 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, *, now, ip=None, user_agent=None) -> LoginSession:
+def start_session(user: User, *, now, ip=None, user_agent=None, device_id: int | None = None) -> LoginSession:
+    """A new login session of `user`; `device_id`: the remembered device it was made on."""
     login = LoginSession(
-        id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, ip=ip, user_agent=(user_agent or "")[:200]
+        id=secrets.token_urlsafe(32),
+        user_id=user.id,
+        created_at=now,
+        ip=ip,
+        user_agent=(user_agent or "")[:200],
+        device_id=device_id,
     )
     db.session.add(login)
     user.last_login_at = now

@@ -12,4 +12,12 @@ SETTING_SPECS = (
         minimum=10,
         maximum=100000,
     ),
+    SettingSpec(
+        "REMEMBER_DEVICE_DAYS",
+        _l("Days a remembered phone stays signed in"),
+        int,
+        minimum=1,
+        maximum=365,
+        help=_l("Applies to phones remembered from now on; those remembered before keep their date."),
+    ),
 )

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts import units
 from accounts.access import supervisor_required
@@ -41,7 +42,8 @@ def index():
 @supervisor_required
 def create():
     form = UnitForm()
-    form.parent_id.choices = ([(0, _("(top level)"))] if current_user.is_admin else []) + unit_choices(_active_units())
+    top = [SelectChoice(0, _("(top level)"))] if current_user.is_admin else []
+    form.parent_id.choices = top + unit_choices(_active_units())
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         try:
@@ -101,7 +103,7 @@ def edit(unit_id):
 def move(unit_id):
     unit = _unit_in_scope(unit_id)
     form = MoveUnitForm(prefix="move")
-    form.parent_id.choices = [(u.id, u.name) for u in _active_units()]
+    form.parent_id.choices = [SelectChoice(u.id, u.name) for u in _active_units()]
     if form.validate_on_submit():
         new_parent = db.get_or_404(Unit, form.parent_id.data)
         try:

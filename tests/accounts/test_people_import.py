@@ -2,12 +2,14 @@
 number and reason with nothing written, and the admin may choose to import only the valid rows."""
 
 import io
+import time
 
 import openpyxl
 import pytest
 
 from accounts.models import User
 from core.extensions import db
+from tests.support import hostile_files
 
 HEADERS_ZH = ["警号", "姓名", "单位", "角色", "手机"]
 
@@ -157,3 +159,38 @@ def test_cli_import_users_dry_run_and_import(world, runner, tmp_path):
     bad.write_bytes(xlsx(BAD_ROWS))
     result = runner.invoke(args=["import-users", str(bad)])
     assert result.exit_code != 0 and "row 3" in result.output
+
+
+# ---- issue 15: hostile files and broken encodings -------------------------------------------
+
+PEOPLE_PHRASES = {
+    **{name: phrase for name, (_build, _file, phrase) in hostile_files.CORPUS.items()},
+    "9mb-cell-csv": "131072 个字符",
+}
+
+
+@pytest.mark.parametrize("name", list(hostile_files.CORPUS))
+def test_each_hostile_file_is_refused_on_the_page_and_by_the_cli(world, login_as, runner, tmp_path, name):
+    data, filename = hostile_files.CORPUS[name][0](), hostile_files.CORPUS[name][1]
+    people = count_people()
+    started = time.perf_counter()
+    response = upload(login_as(world["admin"]), data, filename)
+    elapsed = time.perf_counter() - started
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and PEOPLE_PHRASES[name] in body
+    assert "导入全部" not in body and elapsed < 2.0, f"{name}: {elapsed:.2f} s"
+    path = tmp_path / filename
+    path.write_bytes(data)
+    started = time.perf_counter()
+    result = runner.invoke(args=["import-users", str(path)])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert PEOPLE_PHRASES[name] in result.output and elapsed < 2.0
+    assert count_people() == people
+
+
+@pytest.mark.parametrize("name", ["zip-bomb", "100000-rows", "36000-formulas", "9mb-cell-csv"])
+def test_reading_a_hostile_people_file_takes_under_100_mb(app, name):
+    seconds, growth, message = hostile_files.peak_rss_growth(name, "people")
+    print(f"\n{name}: {seconds:.2f} s, peak RSS +{growth:.1f} MB: {message[:60]}")
+    assert growth < 100 and seconds < 2.0 and message
