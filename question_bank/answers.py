@@ -19,18 +19,20 @@ from core.errors import ValidationFailed
 from question_bank.models import QuestionType
 
 LETTERS = "ABCDEFGH"
+SPACES = re.compile(r"\s+")
+NOT_WORD = re.compile(r"[\W_]+")
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 
 
 def fold_text(text) -> str:
     """Compare-friendly text: NFKC (full-width to half-width), case folded, inner spaces collapsed."""
     text = unicodedata.normalize("NFKC", str(text or ""))
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return SPACES.sub(" ", text).strip().casefold()
 
 
 def dedupe_key(qtype: QuestionType, stem: str) -> str:
     """Same type and same stem after folding and dropping punctuation and spaces: a duplicate."""
-    folded = re.sub(r"[\W_]+", "", fold_text(stem))
+    folded = NOT_WORD.sub("", fold_text(stem))
     return hashlib.sha256(f"{qtype.value}:{folded}".encode()).hexdigest()
 
 

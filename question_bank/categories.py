@@ -3,6 +3,7 @@ path a person wrote, renaming and retiring. Creating one is services.create_cate
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
@@ -57,10 +58,10 @@ class CategoryTree:
     def path_name(self, category) -> str:
         return "/".join(self.names.get(category.id, [category.name]))
 
-    def choices(self, active_only: bool = True, current_id: int | None = None) -> list[tuple[int, str]]:
+    def choices(self, active_only: bool = True, current_id: int | None = None) -> list[SelectChoice]:
         """(id, indented name) in tree order, for a select box."""
         return [
-            (c.id, "\u3000" * c.depth + c.name)
+            SelectChoice(c.id, "\u3000" * c.depth + c.name)
             for c in self.categories
             if c.active or not active_only or c.id == current_id
         ]

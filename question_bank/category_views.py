@@ -4,6 +4,7 @@ restore, and creating the seven default categories."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts.forms import EmptyForm
 from core import clock
@@ -20,7 +21,7 @@ bp = Blueprint("bank_categories", __name__, url_prefix="/bank/categories")
 
 def _add_form(tree):
     form = CategoryForm()
-    form.parent_id.choices = [(0, _("(top-level category)"))] + tree.choices()
+    form.parent_id.choices = [SelectChoice(0, _("(top-level category)"))] + tree.choices()
     return form
 
 

@@ -1,12 +1,14 @@
 """Exports of the question bank: the spreadsheet export (in the import template's layout) and
 the printable pocket cards (随身卡) per category."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts import audit
 from core import clock
+from core.closed_book import shows_answer_keys
+from core.exporting import download
 from core.extensions import db
 from question_bank import categories, exporter
 from question_bank.access import bank_manager_required
@@ -20,6 +22,7 @@ bp = Blueprint("bank_export", __name__, url_prefix="/bank")
 
 @bp.post("/export")
 @bank_manager_required
+@shows_answer_keys
 def export():
     """A POST (it is audited): the questions the list's filters select, as .xlsx or .csv."""
     form = ExportForm()
@@ -31,16 +34,12 @@ def export():
     filters = {k: request.form.get(k) for k in ("q", "category", "type", "difficulty", "status") if request.form.get(k)}
     audit.record("bank.export", actor=current_user, detail={"format": fmt, "filters": filters})
     db.session.commit()
-    stamp = clock.local(clock.now()).strftime("%Y%m%d-%H%M")
-    return current_app.response_class(
-        body,
-        mimetype=exporter.CSV_MIMETYPE if fmt == "csv" else exporter.XLSX_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename=questions-{stamp}.{fmt}"},
-    )
+    return download(body, "questions", fmt)
 
 
 @bp.get("/cards/")
 @bank_manager_required
+@shows_answer_keys
 def cards():
     tree = CategoryTree(include_inactive=False)
     counts = categories.question_counts()
@@ -52,6 +51,7 @@ def cards():
 
 @bp.get("/cards/<int:category_id>")
 @bank_manager_required
+@shows_answer_keys
 def card(category_id):
     category = db.get_or_404(Category, category_id)
     size = "a4" if request.args.get("size") == "a4" else "a5"

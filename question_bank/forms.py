@@ -93,18 +93,34 @@ class BulkForm(FlaskForm):
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file to upload."))])
+    file = FileField(
+        _l("File (Excel, CSV or text, JSON, Word)"), validators=[FileRequired(_l("Choose a file to upload."))]
+    )
     category_id = SelectField(_l("Category for rows without one"), coerce=int, validators=[Optional()])
     create_categories = BooleanField(_l("Create missing categories"))
+    profile_id = SelectField(_l("Import profile"), coerce=int, validators=[Optional()])
 
 
 class ImportConfirmForm(FlaskForm):
     """The dry run's choices carried to the confirmation; each button's form adds its own `mode`
-    input ("all" or "valid"), read from the request, so no empty field shadows it."""
+    input ("all" or "valid"), read from the request, so no empty field shadows it. `mapping` is the
+    mapping checked, as URL-safe base64 JSON (question_bank.import_views.encode_mapping)."""
 
     token = HiddenField(validators=[DataRequired()])
     category_id = HiddenField()
     create_categories = HiddenField()
+    mapping = HiddenField()
+
+
+class ImportCheckForm(ImportConfirmForm):
+    """The mapping step: each column's field comes as `col-<n>` (read by the view, checked by
+    import_mapping.check_columns); the value maps as 'value = meaning' lines."""
+
+    profile_id = SelectField(_l("Use a saved profile"), coerce=int, validators=[Optional()])
+    type_map = TextAreaField(_l("Type codes"), validators=[Length(max=2000)])
+    answer_map = TextAreaField(_l("Answer codes"), validators=[Length(max=2000)])
+    difficulty_map = TextAreaField(_l("Difficulty words"), validators=[Length(max=2000)])
+    profile_name = StringField(_l("Save this mapping as the profile"), validators=[Optional(), Length(max=80)])
 
 
 class ExportForm(FlaskForm):

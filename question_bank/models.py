@@ -106,3 +106,21 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime]
 
     question: Mapped[Question] = relationship()
+
+
+class ImportProfile(db.Model):
+    """A named way of reading another system's question files: which column is which field and
+    what its codes mean (question_bank.import_mapping.Mapping, stored as JSON). Chosen on the
+    import page or with `flask import-questions --profile NAME`."""
+
+    __tablename__ = "import_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    mapping: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    def __repr__(self):
+        return f"<ImportProfile {self.name}>"

@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import SelectPagination
 
+from accounts import audit
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
+from core.inputs import parse_id
 from question_bank import answers
 from question_bank.models import Category, Question, QuestionType, QuestionVersion
 
@@ -30,6 +32,7 @@ def create_category(actor, *, name: str, parent: Category | None = None, now, so
     db.session.flush()
     category.path = f"{parent.path if parent else '/'}{category.id}/"
     category.depth = parent.depth + 1 if parent else 0
+    audit.record("bank.category.create", actor=actor, target=category, detail={"name": name, "path": category.path})
     return category
 
 
@@ -177,8 +180,8 @@ def search_questions(*, text=None, category: Category | None = None, qtype=None,
     'retired' or 'all'."""
     query = sa.select(Question)
     text = (text or "").strip()
-    if text.startswith("#") and text[1:].isdigit():
-        query = query.where(Question.id == int(text[1:]))
+    if text.startswith("#") and text[1:].isascii() and text[1:].isdigit():
+        query = query.where(Question.id == (parse_id(text[1:]) or 0))
     elif text:
         needle = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # Case matters only for letters with case: SQLite's LIKE ignores ASCII case by itself, and a

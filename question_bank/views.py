@@ -5,11 +5,15 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts.forms import EmptyForm
 from core import clock
+from core.closed_book import shows_answer_keys
 from core.errors import DomainError
 from core.extensions import db
+from core.inputs import id_list, page_arg, parse_id
+from core.redirects import safe_target
 from question_bank import editing, services
 from question_bank.access import bank_manager_required
 from question_bank.answers import answer_text
@@ -24,9 +28,9 @@ FIELD_OF_ERROR = {"options": "option_a", "category": "category_id"}
 
 def _search_form(tree):
     form = QuestionSearchForm(request.args)
-    form.category.choices = [(0, _("All categories"))] + tree.choices(active_only=False)
-    form.type.choices = [("", _("All types"))] + type_choices()
-    form.difficulty.choices = [("", _("Any difficulty"))] + difficulty_choices()
+    form.category.choices = [SelectChoice(0, _("All categories"))] + tree.choices(active_only=False)
+    form.type.choices = [SelectChoice("", _("All types"))] + type_choices()
+    form.difficulty.choices = [SelectChoice("", _("Any difficulty"))] + difficulty_choices()
     return form
 
 
@@ -42,25 +46,23 @@ def search_from(values, tree) -> sa.Select:
 
 
 def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value) or 0
 
 
 @bp.get("/")
 @bank_manager_required
+@shows_answer_keys
 def index():
     tree = CategoryTree()
     form = _search_form(tree)
     page = services.paginate_questions(
         search_from(request.args, tree),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=current_app.config["QUESTIONS_PER_PAGE"],
         text_search=bool(form.q.data and form.q.data.strip()),
     )
     bulk = BulkForm()
-    bulk.category_id.choices = [(0, _("Move to…"))] + tree.choices()
+    bulk.category_id.choices = [SelectChoice(0, _("Move to…"))] + tree.choices()
     export = ExportForm(
         formdata=None, data={k: request.args.get(k, "") for k in ("q", "category", "type", "difficulty")}
     )
@@ -98,7 +100,9 @@ def _editor(form, question=None, duplicate=None):
 
 
 def _question_form(tree, question=None):
-    form = QuestionForm(obj=question)
+    # A posted form is read alone: a field missing from the post must not take the question's
+    # stored value (an answer of true, a list of tags), which is not the text the field holds.
+    form = QuestionForm(obj=None if request.method == "POST" else question)
     form.category_id.choices = tree.choices(current_id=question.category_id if question else None)
     if question is not None and not form.is_submitted():
         form.type.data = question.type.value
@@ -142,6 +146,7 @@ def _save(form, question):
 
 @bp.route("/new", methods=["GET", "POST"])
 @bank_manager_required
+@shows_answer_keys
 def create():
     tree = CategoryTree()
     if not tree.categories:
@@ -161,6 +166,7 @@ def create():
 
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
 @bank_manager_required
+@shows_answer_keys
 def edit(question_id):
     question = db.get_or_404(Question, question_id)
     form = _question_form(CategoryTree(), question)
@@ -192,11 +198,10 @@ def set_active(question_id):
 def bulk():
     tree = CategoryTree()
     form = BulkForm()
-    form.category_id.choices = [(0, "")] + tree.choices(active_only=False)  # a retired target: the service says so
-    ids = [_int(i) for i in request.form.getlist("ids")][:1000]
-    back = request.form.get("back") or url_for("bank.index")
-    if not back.startswith("/bank/"):
-        back = url_for("bank.index")
+    # A retired target too: the service says so.
+    form.category_id.choices = [SelectChoice(0, "")] + tree.choices(active_only=False)
+    ids = id_list(request.form.getlist("ids"))
+    back = safe_target(request.form.get("back"), url_for("bank.index"), prefix="/bank/")
     if not form.validate_on_submit() or not ids:
         flash(_("Tick the questions first."), "error")
         return redirect(back)

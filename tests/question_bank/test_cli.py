@@ -23,10 +23,10 @@ def write(tmp_path, name, data):
 def test_a_good_file_prints_the_summary_line_and_a_second_run_counts_duplicates(app, runner, tmp_path):
     path = write(tmp_path, "twenty.csv", files.delimited(files.TWENTY, encoding="gbk"))
     first = runner.invoke(args=["import-questions", path])
-    assert first.exit_code == 0 and first.output == "imported 20, duplicates 0, errors 0\n"
+    assert first.exit_code == 0 and first.output == "导入 20，重复 0，跳过 0，错误 0\n"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) == 7  # an empty bank gets the defaults
     second = runner.invoke(args=["import-questions", path])
-    assert second.exit_code == 0 and second.output == "imported 0, duplicates 20, errors 0\n"
+    assert second.exit_code == 0 and second.output == "导入 0，重复 20，跳过 0，错误 0\n"
     assert count() == 20
 
 
@@ -34,8 +34,8 @@ def test_errors_without_valid_only_import_nothing_and_exit_non_zero(app, runner,
     path = write(tmp_path, "bad.xlsx", files.xlsx(BAD_ROWS))
     result = runner.invoke(args=["import-questions", path])
     assert result.exit_code != 0
-    assert result.stdout.strip().splitlines()[-1] == f"imported 0, duplicates 0, errors {len(REASONS)}"
-    assert "row 3: 缺少题干" in result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"导入 0，重复 0，跳过 0，错误 {len(REASONS)}"
+    assert "第 3 行：缺少题干" in result.stderr
     assert count() == 0
 
 
@@ -43,14 +43,14 @@ def test_valid_only_imports_the_good_rows_and_succeeds(app, runner, tmp_path):
     path = write(tmp_path, "bad.xlsx", files.xlsx(BAD_ROWS))
     result = runner.invoke(args=["import-questions", path, "--valid-only"])
     assert result.exit_code == 0
-    assert result.stdout.strip().splitlines()[-1] == f"imported 1, duplicates 0, errors {len(REASONS)}"
+    assert result.stdout.strip().splitlines()[-1] == f"导入 1，重复 0，跳过 0，错误 {len(REASONS)}"
     assert count() == 1
 
 
 def test_dry_run_writes_nothing(app, runner, tmp_path):
     path = write(tmp_path, "twenty.xlsx", files.xlsx(files.TWENTY))
     result = runner.invoke(args=["import-questions", path, "--dry-run"])
-    assert result.exit_code == 0 and "imported 20, duplicates 0, errors 0" in result.output
+    assert result.exit_code == 0 and "导入 20，重复 0，跳过 0，错误 0" in result.output
     assert count() == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Category)) == 0
 
@@ -65,7 +65,7 @@ def test_category_option(app, runner, tmp_path):
     unknown = runner.invoke(args=["import-questions", path, "--category", "不存在"])
     assert unknown.exit_code != 0 and "找不到分类" in unknown.output
     result = runner.invoke(args=["import-questions", path, "--category", "业务知识"])
-    assert result.exit_code == 0 and result.output == "imported 1, duplicates 0, errors 0\n"
+    assert result.exit_code == 0 and result.output == "导入 1，重复 0，跳过 0，错误 0\n"
     question = db.session.scalars(sa.select(Question)).one()
     assert db.session.get(Category, question.category_id).name == "业务知识"
 

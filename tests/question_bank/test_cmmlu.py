@@ -51,14 +51,14 @@ def test_every_file_imports_as_is_with_only_category(app, runner):
     for name, expected in COUNTS.items():
         result = runner.invoke(args=["import-questions", str(CMMLU / name), "--category", "业务知识"])
         assert result.exit_code == 0, result.output
-        assert result.output == f"imported {expected}, duplicates 0, errors 0\n", name
+        assert result.output == f"导入 {expected}，重复 0，跳过 0，错误 0\n", name
         total += expected
         assert count() == total
     elapsed = time.perf_counter() - started
     assert count(type=QuestionType.SINGLE) == total == 1786
     print(f"\nI14 CMMLU UTF-8 CSV via the CLI: {total} questions in {elapsed:.2f} s ({total / elapsed:.0f} rows/s)")
     again = runner.invoke(args=["import-questions", str(CMMLU / "jurisprudence.csv"), "--category", "业务知识"])
-    assert again.output == "imported 0, duplicates 411, errors 0\n"
+    assert again.output == "导入 0，重复 411，跳过 0，错误 0\n"
 
 
 def _all_rows():
@@ -84,7 +84,7 @@ def test_transcoded_to_gb18030_csv_and_to_xlsx_with_exact_counts(app, runner, tm
         started = time.perf_counter()
         result = runner.invoke(args=["import-questions", str(path), "--category", "业务知识"])
         elapsed = time.perf_counter() - started
-        assert result.output == "imported 1786, duplicates 0, errors 0\n", (path.name, result.output[-300:])
+        assert result.output == "导入 1786，重复 0，跳过 0，错误 0\n", (path.name, result.output[-300:])
         assert count(type=QuestionType.SINGLE) == 1786
         rate = 1786 / elapsed
         print(f"\nI14 CMMLU as {path.suffix} ({path.name}): 1786 questions in {elapsed:.2f} s ({rate:.0f} rows/s)")

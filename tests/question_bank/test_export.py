@@ -200,5 +200,5 @@ def test_cli_export_then_import_into_an_empty_bank(app, runner, tmp_path):
     assert only.read_bytes().startswith(b"\xef\xbb\xbf")
     empty_the_bank()
     result = runner.invoke(args=["import-questions", str(target), "--create-categories"])
-    assert result.exit_code == 0 and result.output.strip().endswith("imported 5, duplicates 0, errors 0")
+    assert result.exit_code == 0 and result.output.strip().endswith("导入 5，重复 0，跳过 0，错误 0")
     assert content() == before

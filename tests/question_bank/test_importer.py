@@ -15,14 +15,6 @@ from tests.question_bank import files
 from tests.question_bank.factories import QuestionFactory
 
 
-@pytest.fixture
-def bank(app):
-    """The seven default categories, by name."""
-    categories = services.ensure_default_categories(clock.now())
-    db.session.commit()
-    return {c.name: c for c in categories}
-
-
 def parse(data, **options):
     return importer.parse_questions(data, **options)
 
@@ -266,8 +258,16 @@ def test_i5_multiple_choice_with_one_letter_is_a_row_error(bank):
 
 
 def test_i5_an_unknown_type_is_a_row_error(bank):
-    row = one(["论述", "论述题？", "", "", "", "", "略", "", "政治教育", "", ""])
+    row = one(["连线", "连线题？", "", "", "", "", "略", "", "政治教育", "", ""])
     assert "无法识别的题型" in errors(row)
+
+
+@pytest.mark.parametrize("word", ["论述", "简答题", "案例分析题", "问答", "主观"])
+def test_subjective_types_are_skipped_and_counted_not_errors(bank, word):
+    report = parse(files.xlsx([[word, "主观题？", "", "", "", "", "略", "", "政治教育", "", ""]]))
+    (row,) = report.rows
+    assert row.status == "skipped" and row.errors == [] and "主观题" in str(row.skipped)
+    assert len(report.skipped) == 1 and report.valid == [] and report.invalid == []
 
 
 @pytest.mark.parametrize(
@@ -307,7 +307,8 @@ def test_fill_in_blank_count_must_match_the_answer(bank):
     row = one(["填空", "只有一个空____。", "", "", "", "", "甲；乙", "", "政治教育", "", ""])
     assert "2" in errors(row) and "1" in errors(row)
     unmarked = one(["填空", "没有标出空位。", "", "", "", "", "甲", "", "政治教育", "", ""])
-    assert "标出" in errors(unmarked)
+    assert unmarked.errors == [] and unmarked.stem == "没有标出空位____。" and unmarked.answer == [["甲"]]
+    assert "补上" in "；".join(str(w) for w in unmarked.warnings)
 
 
 # ---- I6: numbers and dates -------------------------------------------------------------------
@@ -479,7 +480,7 @@ def test_i10_duplicates_in_the_file_and_in_the_bank_are_reported_and_skipped(ban
     assert "第 3 行" in str(by_row[4].duplicate)
     assert "答案不同" in errors(by_row[6]) or "另一个答案" in errors(by_row[6])
     assert f"#{existing.id}" in errors(by_row[7])
-    assert report.summary() == "imported 2, duplicates 2, errors 2"
+    assert report.summary() == "导入 2，重复 2，跳过 0，错误 2"
 
 
 def test_i10_reimporting_the_same_file_creates_nothing_new(bank):
@@ -534,9 +535,9 @@ BAD_ROWS = [
     ["单选", "选项中间空了？", "甲", "", "丙", "", "A", "", "政治教育", "", ""],  # 9 a gap in the options
     ["判断", "判断题带选项？", "甲", "乙", "", "", "对", "", "政治教育", "", ""],  # 10 options on true/false
     ["单选", "难度不对？", "甲", "乙", "", "", "A", "", "政治教育", "9", ""],  # 11 difficulty
-    ["问答", "题型不对？", "", "", "", "", "略", "", "政治教育", "", ""],  # 12 unknown type
+    ["连线", "题型不对？", "", "", "", "", "略", "", "政治教育", "", ""],  # 12 unknown type
     ["判断", "判断答案不对。", "", "", "", "", "大概", "", "政治教育", "", ""],  # 13 bad true/false answer
-    ["填空", "没有空位。", "", "", "", "", "甲", "", "政治教育", "", ""],  # 14 unmarked blank
+    ["填空", "只有一个空____。", "", "", "", "", "甲；乙", "", "政治教育", "", ""],  # 14 blanks and answers differ
 ]
 REASONS = {
     3: "缺少题干",
@@ -550,7 +551,7 @@ REASONS = {
     11: "难度",
     12: "无法识别的题型",
     13: "无法识别",
-    14: "标出",
+    14: "题干中有 1 个空，答案却给了 2 个",
 }
 
 
@@ -560,7 +561,7 @@ def test_every_bad_row_is_reported_by_row_number_and_reason(bank):
     assert by_row[2].status == "new"
     for number, reason in REASONS.items():
         assert reason in errors(by_row[number]), (number, errors(by_row[number]))
-    assert report.summary() == f"imported 1, duplicates 0, errors {len(REASONS)}"
+    assert report.summary() == f"导入 1，重复 0，跳过 0，错误 {len(REASONS)}"
 
 
 def test_i12_499_good_rows_and_one_bad_row_write_nothing(bank):
