@@ -6,23 +6,30 @@ it (plus a short network grace), never against anything the page says. The answe
 grading and the explanations stay on the server until the exam has closed for everyone.
 """
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from accounts.models import User
 from core.db import take_write_lock
 from core.errors import Conflict, Gone, NotFound, ValidationFailed
 from core.extensions import db
+from core.i18n import select_locale
 from question_bank.answers import LETTERS
 from question_bank.models import QuestionType, QuestionVersion
+from quiz import prepared
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
 from quiz.papers import RECENT_PAPERS, attempt_seed, draw_paper, to_displayed, to_original
+from quiz.prepared import shown_question
 from quiz.results import finish_attempt
 from quiz.settings import setting
+from quiz.status import retakes_waiting_for_makeup
 
 MAX_BLANK_LENGTH = 200
 MAX_LEAVE_SECONDS = 24 * 3600
@@ -40,18 +47,11 @@ def attempts_allowed(exam: Exam, assignment: ExamAssignment) -> int:
     return int(exam.settings.get("attempts_allowed", 1)) + (assignment.extra_attempts or 0)
 
 
-def closed_for_everyone(exam: Exam, now: datetime) -> bool:
-    """True once no assigned officer can still sit the exam: the close job ran, or the latest of
-    the exam's close and every personal window's close has passed. Only then may answers and
-    explanations leave the server."""
-    if exam.closed_at is not None:
-        return True
-    if now < exam.closes_at:
-        return False
-    latest_personal = db.session.scalar(
-        sa.select(sa.func.max(ExamAssignment.closes_at)).where(ExamAssignment.exam_id == exam.id)
-    )
-    return latest_personal is None or now >= latest_personal
+def closed_for_everyone(exam: Exam, now: datetime | None = None) -> bool:
+    """True once the exam is closed for everyone (quiz.closing): every officer's window, an
+    extended one too, is over and closed, and so is the exam it retakes. Only then may answers
+    and explanations leave the server."""
+    return exam.closed_at is not None
 
 
 def grace() -> timedelta:
@@ -79,45 +79,119 @@ def open_attempt(assignment: ExamAssignment) -> Attempt | None:
     )
 
 
+def _start_facts(user: User, exam_id: int):
+    """What a start decides on, in one query: the officer's assignment and its exam, the attempts
+    used, the open attempt (if any) and the prepared paper (quiz.prepared) if still usable."""
+    return db.session.execute(_start_facts_query(), {"user_id": user.id, "exam_id": exam_id}).first()
+
+
+@functools.cache
+def _start_facts_query():
+    # Built once: a start is the request thousands send in the same second, and making the
+    # statement costs about as much as running it.
+    user_id, exam_id = sa.bindparam("user_id", type_=sa.Integer), sa.bindparam("exam_id", type_=sa.Integer)
+    used = (
+        sa.select(sa.func.coalesce(sa.func.max(Attempt.number), 0))
+        .where(Attempt.assignment_id == ExamAssignment.id)
+        .scalar_subquery()
+    )
+    open_id = (
+        sa.select(Attempt.id)
+        .where(Attempt.assignment_id == ExamAssignment.id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    paper = prepared.PreparedPaper
+    return (
+        sa.select(
+            ExamAssignment,
+            Exam,
+            used.label("used"),
+            open_id.label("open_attempt_id"),
+            paper.id,
+            paper.seed,
+            paper.paper,
+            prepared.still_usable(user_id).label("paper_usable"),
+        )
+        .join(Exam, Exam.id == ExamAssignment.exam_id)
+        .outerjoin(paper, sa.and_(paper.exam_id == ExamAssignment.exam_id, paper.user_id == ExamAssignment.user_id))
+        .where(ExamAssignment.exam_id == exam_id, ExamAssignment.user_id == user_id)
+        # The officer and the exam's unit are not needed to start: not joined in (loaded if ever read).
+        .options(lazyload(ExamAssignment.user), lazyload(Exam.scope_unit))
+    )
+
+
+@functools.cache
+def _mark_in_progress():
+    table = ExamAssignment.__table__  # a Core statement: with parameters, an ORM one is a bulk update
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("assignment_id", type_=sa.Integer))
+        .values(status=AssignmentStatus.IN_PROGRESS, updated_at=sa.bindparam("now", type_=table.c.updated_at.type))
+    )
+
+
+@dataclass
+class Started:
+    attempt: Attempt
+    created: bool
+    shown_items: list[dict] | None = None  # the page's items, when copied from a prepared paper
+    exam: Exam | None = None
+
+
 def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, bool]:
-    """(attempt, created): the officer's open attempt, or a new one if the window is open and
-    attempts remain. The caller commits. Two starts at once cannot both create: (assignment,
-    number) is unique, and the loser resumes the winner's attempt."""
-    assignment = assignment_of(user, exam_id)
-    exam = db.session.get(Exam, exam_id)
-    attempt = open_attempt(assignment)
+    """(attempt, created): see start."""
+    started = start(user, exam_id, now)
+    return started.attempt, started.created
+
+
+def start(user: User, exam_id: int, now: datetime) -> Started:
+    """The officer's open attempt, or a new one if the window is open and attempts remain. The
+    caller commits. Two starts at once cannot both create: (assignment, number) is unique, and
+    the loser resumes the winner's attempt. A first attempt takes the paper prepared at
+    publishing when there is one still valid (quiz.prepared); otherwise the paper is drawn now."""
+    facts = _start_facts(user, exam_id)
+    if facts is None:
+        raise NotFound(_l("This test is not assigned to you."))
+    assignment, exam = facts.ExamAssignment, facts.Exam
+    attempt = db.session.get(Attempt, facts.open_attempt_id) if facts.open_attempt_id is not None else None
     if attempt is not None:
         if now <= attempt.deadline_at:
-            return attempt, False
+            return Started(attempt, False)
         # Its time ran out while the officer was away: grade what was saved, then maybe start anew.
         # Committed at once, so the grade stands even when no new attempt may start.
         take_write_lock(db.session)
         finish_attempt(attempt, finished_at=attempt.deadline_at, reason=FinishReason.TIMED_OUT)
         db.session.commit()
     opens_at, closes_at = window_for(exam, assignment)
-    if exam.closed_at is not None or now >= closes_at:
+    if exam.closed_at is not None or assignment.closed_at is not None or now >= closes_at:
         raise Conflict(_l("This test has closed."), code="exam_closed")
     if now < opens_at:
         raise Conflict(_l("This test has not opened yet."), code="exam_not_open")
-    used = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.max(Attempt.number), 0)).where(Attempt.assignment_id == assignment.id)
-    )
+    ensure_makeup_done(exam, assignment)
+    used = facts.used  # an attempt that just timed out above keeps its number
     if used >= attempts_allowed(exam, assignment):
         # On PostgreSQL each statement sees what committed before it: a start racing this one
         # (the same tap replayed) may have committed its attempt after the look for an open one.
         racing = open_attempt(assignment)
         if racing is not None and now <= racing.deadline_at:
-            return racing, False
+            return Started(racing, False)
         raise Conflict(_l("You have used all your attempts at this test."), code="no_attempts_left")
     number = used + 1
-    seed = attempt_seed(exam.id, user.id, number, current_app.config["SECRET_KEY"])
-    drawn = draw_paper(
-        exam.blueprint,
-        seed,
-        recent_question_ids(user.id),
-        shuffle_questions=bool(exam.settings.get("shuffle_questions", True)),
-        shuffle_options=bool(exam.settings.get("shuffle_options", True)),
-    )
+    paper = facts if number == prepared.FIRST_ATTEMPT and facts.paper_usable else None
+    if paper is not None:
+        seed, drawn = paper.seed, None
+    else:
+        seed = attempt_seed(exam.id, user.id, number, current_app.config["SECRET_KEY"])
+        drawn = draw_paper(
+            exam.blueprint,
+            seed,
+            recent_question_ids(user.id),
+            shuffle_questions=bool(exam.settings.get("shuffle_questions", True)),
+            shuffle_options=bool(exam.settings.get("shuffle_options", True)),
+        )
+    shown_items = None
     deadline = min(now + timedelta(minutes=exam.duration_minutes + (assignment.extra_minutes or 0)), closes_at)
     # Everything above only read (on SQLite without the write lock); the close job may have closed
     # the exam since. Checked again under the lock, so no attempt starts on a closed exam.
@@ -138,32 +212,49 @@ def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, b
             )
             db.session.add(attempt)
             db.session.flush()
-            db.session.execute(
-                sa.insert(PaperItem),
-                [
-                    {
-                        "attempt_id": attempt.id,
-                        "position": item.position,
-                        "question_id": item.question_id,
-                        "question_version_id": item.version_id,
-                        "category_id": item.category_id,
-                        "points": item.points,
-                        "option_order": list(item.option_order),
-                        "version": 0,
-                        "marked": False,
-                    }
-                    for item in drawn
-                ],
-            )
+            if paper is not None:
+                shown_items = prepared.copy_into(attempt.id, paper)
+            else:
+                _insert_drawn(attempt.id, drawn)
     except IntegrityError:
         # Another request started this same attempt number first: resume theirs.
         attempt = open_attempt(assignment)
         if attempt is None:
             raise Conflict(_l("You have used all your attempts at this test."), code="no_attempts_left") from None
-        return attempt, False
-    assignment.status = AssignmentStatus.IN_PROGRESS
-    assignment.updated_at = now
-    return attempt, True
+        return Started(attempt, False)
+    # One UPDATE now rather than the ORM's flush of the changed object at commit (a start is the
+    # request thousands send in the same second).
+    db.session.execute(_mark_in_progress(), {"assignment_id": assignment.id, "now": now})
+    return Started(attempt, True, shown_items, exam)
+
+
+def _insert_drawn(attempt_id: int, drawn) -> None:
+    db.session.execute(
+        sa.insert(PaperItem),
+        [
+            {
+                "attempt_id": attempt_id,
+                "position": item.position,
+                "question_id": item.question_id,
+                "question_version_id": item.version_id,
+                "category_id": item.category_id,
+                "points": item.points,
+                "option_order": list(item.option_order),
+                "version": 0,
+                "marked": False,
+            }
+            for item in drawn
+        ],
+    )
+
+
+def ensure_makeup_done(exam: Exam, assignment: ExamAssignment) -> None:
+    """A retake is started only after the make-up study (补课) of the round it retakes."""
+    if exam.id in retakes_waiting_for_makeup(assignment.user_id, [exam]):
+        raise Conflict(
+            _l("Finish your make-up study (your wrong answers and the readings) before you start the retake."),
+            code="makeup_required",
+        )
 
 
 def recent_question_ids(user_id: int) -> set[int]:
@@ -345,16 +436,11 @@ def item_json(item: PaperItem, *, closed: bool) -> dict:
     letters. The key, the grade and the explanation only once the exam has closed for everyone."""
     version = item.question_version
     qtype = QuestionType(version.type)
-    options = version.options or []
     body = {
         "id": item.id,
         "position": item.position,
-        "type": qtype.value,
+        **shown_question(qtype, version.stem, version.options, version.answer, item.option_order, item.points),
         "type_label": str(qtype.label),
-        "stem": version.stem,
-        "options": [options[index] for index in item.option_order] if options else [],
-        "blanks": len(version.answer) if qtype == QuestionType.FILL else 0,
-        "points": item.points,
         "response": displayed_response(qtype, item.option_order, item.response),
         "version": item.version,
         "marked": item.marked,
@@ -399,9 +485,25 @@ def attempt_state(attempt: Attempt, now: datetime) -> dict:
     items = db.session.scalars(
         sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id).order_by(PaperItem.position)
     ).all()
-    state = {
+    state = _state(attempt, exam, now, closed, [item_json(item, closed=closed) for item in items])
+    if attempt.finished_at is not None:
+        state["result"] = result_json(attempt)
+    return state
+
+
+def started_state(started: Started, now: datetime) -> dict | None:
+    """The state of an attempt just started from a prepared paper, from what is in hand (no
+    query); None for any other start (attempt_state reads it, after the commit)."""
+    if not started.created or started.shown_items is None:
+        return None
+    return _state(started.attempt, started.exam, now, False, started.shown_items)
+
+
+def _state(attempt: Attempt, exam: Exam, now: datetime, closed: bool, items: list[dict]) -> dict:
+    kind_label = prepared.labels_in(select_locale())[exam.kind.value]
+    return {
         "id": attempt.id,
-        "exam": {"id": exam.id, "title": exam.title, "kind": exam.kind.value, "kind_label": str(exam.kind.label)},
+        "exam": {"id": exam.id, "title": exam.title, "kind": exam.kind.value, "kind_label": kind_label},
         "number": attempt.number,
         "started_at": attempt.started_at.isoformat(),
         "deadline_at": attempt.deadline_at.isoformat(),
@@ -409,8 +511,5 @@ def attempt_state(attempt: Attempt, now: datetime) -> dict:
         "seconds_left": max(0, int((attempt.deadline_at - now).total_seconds())),
         "finished": attempt.finished_at is not None,
         "review": closed,
-        "items": [item_json(item, closed=closed) for item in items],
+        "items": items,
     }
-    if attempt.finished_at is not None:
-        state["result"] = result_json(attempt)
-    return state

@@ -13,6 +13,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.extensions import db
 from question_bank.models import Category, QuestionType
 from quiz.models import AttemptPolicy, Exam, ExamAssignment, ExamKind, ExamTemplate, PaperRule, Recurrence
+from quiz.retakes import stretch_retake
 
 TEMPLATE_FIELDS = (
     "title",
@@ -147,6 +148,13 @@ def grant_exception(
         if assignment.exam_id != exam.id:
             raise NotFound(_l("This officer is not assigned to this test."))
         ensure_unit_in_scope(actor, assignment.unit)
+        if assignment.closed_at is not None:
+            raise Conflict(
+                _l(
+                    "The test of %(name)s is already closed and graded; give a retake instead.",
+                    name=assignment.user.full_name,
+                )
+            )
         assignment.opens_at = opens_at or assignment.opens_at
         assignment.closes_at = closes_at or assignment.closes_at
         assignment.extra_minutes = extra_minutes or 0
@@ -169,4 +177,5 @@ def grant_exception(
             },
         )
     db.session.flush()
+    stretch_retake(exam, now)
     return len(assignments)

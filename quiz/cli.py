@@ -1,6 +1,8 @@
 """CLI: publish-exam (a one-off exam from a template, as the system) and close-exams (what the
 scheduler's close job does every minute)."""
 
+import time
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
@@ -11,7 +13,8 @@ from core.extensions import db
 from quiz import authoring
 from quiz.closing import close_due_exams
 from quiz.models import ExamAssignment
-from quiz.publishing import publish_exam
+from quiz.prepared import prepare_all
+from quiz.schedule import publish_by_hand
 
 
 def _at(value):
@@ -25,10 +28,11 @@ def _at(value):
 @click.option("--title", default=None, help="The exam's title (default: the template's).")
 @with_appcontext
 def publish_exam_command(template_id, opens, closes, title):
-    """Publish an exam from a template for every active officer of its scope."""
+    """Publish an exam from a template for every active officer of its scope (for a recurring
+    template: the exam of the week or month the opening falls in, unless it is published already)."""
     try:
         template = authoring.get_template(template_id)
-        exam = publish_exam(None, template, opens_at=_at(opens), closes_at=_at(closes), now=clock.now(), title=title)
+        exam = publish_by_hand(None, template, opens_at=_at(opens), closes_at=_at(closes), now=clock.now(), title=title)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
@@ -49,4 +53,15 @@ def close_exams_command(at):
     click.echo("exams closed: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none due"))
 
 
-COMMANDS = (publish_exam_command, close_exams_command)
+@click.command("prepare-papers")
+@click.option("--batch", default=500, show_default=True, help="Papers drawn per transaction.")
+@with_appcontext
+def prepare_papers_command(batch):
+    """Draw now every paper the prepare_papers job would draw over its next runs (after a large
+    publish, before a test evening)."""
+    began = time.perf_counter()
+    drawn = prepare_all(clock.now(), batch)
+    click.echo(f"papers prepared: {drawn} in {time.perf_counter() - began:.1f} s")
+
+
+COMMANDS = (publish_exam_command, close_exams_command, prepare_papers_command)

@@ -1,11 +1,16 @@
-"""Closing an exam: grade what was left open, mark absentees (缺考), flag failures and absentees
-for make-up study (补课) and the wrong-answer book, and open one retake (补考) for exactly them.
+"""Closing an exam, officer by officer: grade what was left open, mark absentees (缺考), flag
+failures and absentees for make-up study (补课), and put them in the retake (补考).
 
-An exam is due once its close (and every officer's own extended close) plus the save grace has
-passed. Each exam closes in one transaction (a savepoint inside the scheduler's run), so a crash
-halfway leaves that exam as it was and the next tick does it again. The first statement claims
-the exam with a conditional UPDATE: a second closer (another runner, the supervisor's button)
-finds it claimed and changes nothing.
+Each officer's window closes on its own: at the exam's close, or at the end of their own window
+when a supervisor extended it, in both cases after the save grace. One extension never holds the
+others: they are graded, flagged and in the retake on time, and the extended officer joins the
+retake when their own window ends. The exam is closed for everyone (`Exam.closed_at`, when keys
+and reviews may be shown) once every officer is closed, its closing time has passed, and the exam
+it retakes is closed for everyone too (a retake draws from the same questions).
+
+Each exam is closed in its own savepoint inside the scheduler's run, so a crash halfway leaves it
+as it was and the next tick does it again. Officers are claimed with a conditional UPDATE, so a
+second closer (another runner, the supervisor's button) finds them claimed and changes nothing.
 """
 
 import logging
@@ -13,12 +18,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from core.errors import Conflict
+from core.events import emit
 from core.extensions import db
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
 from quiz.results import finish_attempt
-from quiz.retakes import clear_chain, create_retake, escalate_root, has_retakes
+from quiz.retakes import add_to_retake, escalate, has_retakes, resettle_chain, stretch_seats
 from quiz.settings import setting
 
 log = logging.getLogger("yingzhi.quiz")
@@ -27,30 +34,47 @@ WEAK_CATEGORIES = 3  # a failed officer's make-up study: the categories where mo
 
 
 def save_grace() -> timedelta:
-    """Answers may arrive this long after a deadline, so an exam closes only after it."""
+    """Answers may arrive this long after a deadline, so an officer is closed only after it."""
     return timedelta(seconds=setting("QUIZ_SAVE_GRACE_SECONDS"))
 
 
+def own_close():
+    """An assignment's close: the officer's own window's end, else the exam's."""
+    return sa.func.coalesce(ExamAssignment.closes_at, Exam.closes_at)
+
+
+def _unclosed(exam_id) -> sa.ColumnElement:
+    return sa.and_(ExamAssignment.exam_id == exam_id, ExamAssignment.closed_at.is_(None))
+
+
 def due_exams(now: datetime) -> sa.Select:
-    """Open exams whose close, and every officer's extended close, lies a save grace behind."""
+    """Exams not yet closed for everyone with an officer due to close, or with nobody left open
+    and their closing time past. Rounds in order, so an exam closes before its retake."""
     cutoff = now - save_grace()
-    extended = sa.exists().where(ExamAssignment.exam_id == Exam.id, ExamAssignment.closes_at > cutoff)
+    someone_due = sa.exists().where(_unclosed(Exam.id), own_close() <= cutoff)
+    nobody_open = ~sa.exists().where(_unclosed(Exam.id))
     return (
         sa.select(Exam)
-        .where(Exam.closed_at.is_(None), Exam.closes_at <= cutoff, ~extended)
-        .order_by(Exam.closes_at, Exam.id)
+        .where(Exam.closed_at.is_(None), sa.or_(someone_due, sa.and_(nobody_open, Exam.closes_at <= cutoff)))
+        .order_by(Exam.retake_round, Exam.closes_at, Exam.id)
     )
 
 
 def close_due_exams(now: datetime) -> dict:
-    """Scheduler job (every minute): close every due exam, each in its own savepoint. An exam
-    whose close fails is logged, left untouched and retried by the next tick."""
+    """Scheduler job (every minute): close every officer whose window is over, then every exam
+    with nobody left, each exam in its own savepoint. An exam whose close fails is logged, left
+    untouched and retried by the next tick."""
     totals: dict[str, int] = defaultdict(int)
+    cutoff = now - save_grace()
     for exam_id in db.session.scalars(due_exams(now).with_only_columns(Exam.id)).all():
         try:
             with db.session.begin_nested():
                 exam = db.session.get(Exam, exam_id)
-                counts = close_exam(exam, now)
+                due = sa.select(ExamAssignment.id).join(Exam, Exam.id == ExamAssignment.exam_id)
+                due = due.where(_unclosed(exam.id), own_close() <= cutoff)
+                counts = close_assignments(exam, list(db.session.scalars(due)), now)
+                for key, value in close_for_everyone(exam, now, by_hand=False).items():
+                    counts[key] = counts.get(key, 0) + value
         except Exception:
             log.exception("closing exam %s failed; the next tick retries it", exam_id)
             db.session.expire_all()
@@ -62,28 +86,38 @@ def close_due_exams(now: datetime) -> dict:
 
 
 def close_exam(exam: Exam, now: datetime) -> dict:
-    """Close `exam` as of `now` in the caller's transaction (the caller commits). Returns counts;
-    an exam already closed returns {} and changes nothing.
+    """A supervisor closes the exam now: every officer whose window has opened is closed (an
+    extension ends too); an officer whose own window has not opened yet keeps it, since nobody is
+    marked absent for a window they could not take. The caller commits; {} if nothing was open."""
+    if exam.closed_at is not None:
+        return {}
+    if now < exam.opens_at:
+        raise Conflict(_l("This test has not opened yet, so it cannot be closed."), code="exam_not_open")
+    opened = sa.func.coalesce(ExamAssignment.opens_at, exam.opens_at) <= now
+    ids = list(db.session.scalars(sa.select(ExamAssignment.id).where(_unclosed(exam.id), opened)))
+    counts = close_assignments(exam, ids, now)
+    for key, value in close_for_everyone(exam, now, by_hand=True).items():
+        counts[key] = counts.get(key, 0) + value
+    return counts
 
-    Higher layers act on the close through app.EXAM_CLOSED_HOOKS (the wrong-answer book lives in
-    study): each hook gets (exam, {(user_id, question_id) answered wrong}, now), returns counts."""
-    claimed = db.session.execute(
-        sa.update(Exam)
-        .where(Exam.id == exam.id, Exam.closed_at.is_(None))
-        .values(closed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+
+def close_assignments(exam: Exam, assignment_ids: list[int], now: datetime) -> dict:
+    """Close these officers' windows of `exam` as of `now` in the caller's transaction: finish
+    their open attempts with what was saved, mark who never sat it absent, flag who failed or was
+    absent (with the weak categories of their make-up study), put them in the retake, clear or
+    escalate the chain of a retake. Officers another closer claimed first are skipped."""
+    claimed = _claim(assignment_ids, now)
     if not claimed:
         return {}
-    counts = {"exams_closed": 1, "attempts_finished": _finish_open_attempts(exam, now)}
+    counts = {"officers_closed": len(claimed), "attempts_finished": _finish_open_attempts(exam, claimed, now)}
     assignments = db.session.scalars(
         sa.select(ExamAssignment)
-        .where(ExamAssignment.exam_id == exam.id)
+        .where(ExamAssignment.id.in_(claimed))
         .order_by(ExamAssignment.user_id)
         .execution_options(populate_existing=True)
     ).all()
-    items = _items_by_user(exam)
-    passed, flagged, absent = [], [], []
+    items = _items_by_user(exam, claimed)
+    flagged, absent, passed = [], [], []
     for assignment in assignments:
         if assignment.score is None:
             assignment.status = AssignmentStatus.ABSENT
@@ -98,41 +132,106 @@ def close_exam(exam: Exam, now: datetime) -> dict:
             assignment.cleared_at = None
             assignment.escalated = exam.retake_round > 0
             assignment.weak_category_ids = _weak_categories(exam, items.get(assignment.user_id, []))
-            flagged.append(assignment.user_id)
+            flagged.append(assignment)
         assignment.updated_at = now
-    wrong = {(user_id, row.question_id) for user_id, rows in items.items() for row in rows if not row.correct}
-    for hook in current_app.config.get("YINGZHI_EXAM_CLOSED_HOOKS", ()):
-        for key, value in (hook(exam, wrong, now) or {}).items():
-            counts[key] = counts.get(key, 0) + value
+    db.session.flush()
+    if exam.retake_round > 0:
+        for user_id in passed:
+            resettle_chain(exam, user_id, now)
+        escalate(exam, [a.user_id for a in flagged], now)
+        counts["passed_after_retake"] = len(passed)
+        counts["escalated"] = len(flagged)
     counts["absent"] = len(absent)
     counts["flagged"] = len(flagged)
-    if exam.retake_round > 0:
-        counts["passed_after_retake"] = clear_chain(exam, passed, now)
-        escalate_root(exam, flagged, now)
-        counts["escalated"] = len(flagged)
-    db.session.flush()
-    retake = create_retake(exam, flagged, now)
-    counts["retakes"] = 1 if retake is not None else 0
-    db.session.flush()
-    exam.closed_at = now  # already stored by the claim; set on the instance for its readers
+    counts["retake_added"] = add_to_retake(exam, [a.user_id for a in flagged], now)
+    wrong = {
+        user_id: sorted({row.question_id for row in rows if not row.correct})
+        for user_id, rows in items.items()
+        if any(not row.correct for row in rows)
+    }
+    for key, value in emit("assignments_closed", exam=exam, assignments=assignments, wrong=wrong, now=now).items():
+        counts[key] = counts.get(key, 0) + value
+    emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({a.unit_id for a in assignments}))
     return counts
 
 
-def _finish_open_attempts(exam: Exam, now: datetime) -> int:
-    """E7: grade every attempt left open with its saved answers, finished at its deadline."""
+def close_for_everyone(exam: Exam, now: datetime, *, by_hand: bool) -> dict:
+    """Mark `exam` closed for everyone once nobody is left open, its closing time (plus the save
+    grace) has passed or a supervisor closed it, and the exam it retakes is closed for everyone.
+    Then the wrong answers of every paper enter the wrong-answer book (an event: study)."""
+    if exam.closed_at is not None or db.session.scalar(sa.select(sa.exists().where(_unclosed(exam.id)))):
+        return {}
+    if not by_hand and exam.closes_at > now - save_grace():
+        return {}
+    if exam.retake_of_id is not None:
+        parent_closed = db.session.scalar(sa.select(Exam.closed_at).where(Exam.id == exam.retake_of_id))
+        if parent_closed is None:
+            return {}
+    claimed = db.session.execute(
+        sa.update(Exam)
+        .where(Exam.id == exam.id, Exam.closed_at.is_(None))
+        .values(closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return {}
+    exam.closed_at = now
+    wrong = {
+        (user_id, row.question_id) for user_id, rows in _items_by_user(exam).items() for row in rows if not row.correct
+    }
+    counts = {"exams_closed": 1}
+    for key, value in emit("exam_closed_for_everyone", exam=exam, wrong=wrong, now=now).items():
+        counts[key] = counts.get(key, 0) + value
+    retake = db.session.scalar(sa.select(Exam).where(Exam.retake_of_id == exam.id, Exam.closed_at.is_(None)))
+    if retake is not None:
+        # Make-up study needs this exam's key, which opens only now: when it opens late (the
+        # scheduler was down), everyone still in the retake gets its full days from now.
+        stretched = stretch_seats(retake, now)
+        if stretched:
+            counts["retake_windows_stretched"] = stretched
+        # The retake may have been waiting only for this exam.
+        for key, value in close_for_everyone(retake, now, by_hand=False).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def _claim(assignment_ids: list[int], now: datetime) -> list[int]:
+    if not assignment_ids:
+        return []
+    claimed = []
+    for start in range(0, len(assignment_ids), 500):
+        chunk = assignment_ids[start : start + 500]
+        rows = db.session.execute(
+            sa.update(ExamAssignment)
+            .where(ExamAssignment.id.in_(chunk), ExamAssignment.closed_at.is_(None))
+            .values(closed_at=now, updated_at=now)
+            .returning(ExamAssignment.id)
+            .execution_options(synchronize_session=False)
+        )
+        claimed += [row[0] for row in rows]
+    return sorted(claimed)
+
+
+def _finish_open_attempts(exam: Exam, assignment_ids: list[int], now: datetime) -> int:
+    """E7: grade every attempt these officers left open with its saved answers, finished at its
+    deadline."""
     open_attempts = db.session.scalars(
-        sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.finished_at.is_(None)).order_by(Attempt.id)
+        sa.select(Attempt)
+        .where(Attempt.assignment_id.in_(assignment_ids), Attempt.finished_at.is_(None))
+        .order_by(Attempt.id)
     ).all()
     finished = 0
     for attempt in open_attempts:
-        if finish_attempt(attempt, finished_at=min(attempt.deadline_at, now), reason=FinishReason.CLOSED):
+        if finish_attempt(
+            attempt, finished_at=min(attempt.deadline_at, now), reason=FinishReason.CLOSED, announce=False
+        ):
             finished += 1
     return finished
 
 
-def _items_by_user(exam: Exam) -> dict[int, list]:
+def _items_by_user(exam: Exam, assignment_ids: list[int] | None = None) -> dict[int, list]:
     """user_id → (question_id, category_id, points, score, correct) of their counted attempt."""
-    rows = db.session.execute(
+    query = (
         sa.select(
             ExamAssignment.user_id,
             PaperItem.question_id,
@@ -144,9 +243,11 @@ def _items_by_user(exam: Exam) -> dict[int, list]:
         .join(Attempt, Attempt.id == ExamAssignment.counted_attempt_id)
         .join(PaperItem, PaperItem.attempt_id == Attempt.id)
         .where(ExamAssignment.exam_id == exam.id)
-    ).all()
+    )
+    if assignment_ids is not None:
+        query = query.where(ExamAssignment.id.in_(assignment_ids))
     by_user = defaultdict(list)
-    for row in rows:
+    for row in db.session.execute(query):
         by_user[row.user_id].append(row)
     return by_user
 

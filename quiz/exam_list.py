@@ -5,17 +5,20 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from accounts.models import User
 from core.extensions import db
 from quiz.attempts import attempts_allowed, window_for
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment
+from quiz.status import retakes_waiting_for_makeup
 
 HISTORY_DAYS = 120
 
 STATE_LABELS = {
     "in_progress": _l("In progress"),
-    "open": _l("Open"),
+    "makeup": _l("Make-up study first"),
+    "open": lazy_pgettext("exam state", "Open"),
     "upcoming": _l("Not open yet"),
     "done": _l("Done"),
 }
@@ -31,11 +34,15 @@ class MyExam:
     attempts_allowed: int
     open_attempt_id: int | None
     last_attempt_id: int | None
-    state: str  # in_progress | open | upcoming | done
+    state: str  # in_progress | makeup (a retake waiting for make-up study) | open | upcoming | done
 
     @property
     def can_start(self) -> bool:
         return self.state in ("open", "in_progress")
+
+    @property
+    def is_retake(self) -> bool:
+        return self.exam.retake_round > 0
 
     @property
     def state_label(self):
@@ -103,6 +110,7 @@ def my_exams(user: User, now: datetime, *, exam_id: int | None = None) -> list[M
             .group_by(Attempt.assignment_id)
         )
     }
+    waiting = retakes_waiting_for_makeup(user.id, [exam for _, exam in rows])
     result = []
     for assignment, exam in rows:
         opens_at, closes_at = window_for(exam, assignment)
@@ -117,6 +125,8 @@ def my_exams(user: User, now: datetime, *, exam_id: int | None = None) -> list[M
             state = "done"
         elif now < opens_at:
             state = "upcoming"
+        elif used < allowed and exam.id in waiting:
+            state = "makeup"
         elif used < allowed:
             state = "open"
         else:
@@ -124,6 +134,8 @@ def my_exams(user: User, now: datetime, *, exam_id: int | None = None) -> list[M
         result.append(
             MyExam(exam, assignment, opens_at, closes_at, used, allowed, open_id, stat.last_id if stat else None, state)
         )
-    order = {"in_progress": 0, "open": 1, "upcoming": 2, "done": 3}
-    result.sort(key=lambda row: order[row.state])
+    # What needs doing first: a test under way, then an open retake (its deadline is the one that
+    # hurts), then the week's test, then what is yet to open, then history.
+    order = {"in_progress": 0, "makeup": 2, "open": 2, "upcoming": 3, "done": 4}
+    result.sort(key=lambda row: (order[row.state] - (row.is_retake and row.state in ("open", "makeup")), row.closes_at))
     return result

@@ -1,5 +1,7 @@
 """Forms of the supervisor's test pages: shape only; the rules live in the services."""
 
+from operator import attrgetter
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,19 +15,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import enum_choices
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from question_bank.models import QuestionType
 from quiz.models import AttemptPolicy, ExamKind, Recurrence
 
+LABEL = attrgetter("label")  # choices of an enum show each member's translated label
+
 WEEKDAYS = [
-    (0, _l("Monday")),
-    (1, _l("Tuesday")),
-    (2, _l("Wednesday")),
-    (3, _l("Thursday")),
-    (4, _l("Friday")),
-    (5, _l("Saturday")),
-    (6, _l("Sunday")),
+    SelectChoice(0, _l("Monday")),
+    SelectChoice(1, _l("Tuesday")),
+    SelectChoice(2, _l("Wednesday")),
+    SelectChoice(3, _l("Thursday")),
+    SelectChoice(4, _l("Friday")),
+    SelectChoice(5, _l("Saturday")),
+    SelectChoice(6, _l("Sunday")),
 ]
 TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Write the time as HH:MM, e.g. 08:00."))
 MAX_RULES = 20
@@ -41,7 +47,7 @@ class RuleForm(Form):
     """One blueprint row. A plain wtforms Form: the outer form carries the CSRF token."""
 
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    type = SelectField(_l("Type"), choices=[(t.value, t.label) for t in QuestionType])
+    type = SelectField(_l("Type"), choices=enum_choices(QuestionType, label=LABEL))
     count = IntegerField(_l("Questions"), validators=[REQUIRED, _range(1, 200)], default=5)
     points = IntegerField(_l("Points each"), validators=[REQUIRED, _range(1, 100)], default=2)
     remove = BooleanField(_l("Remove"))
@@ -49,14 +55,14 @@ class RuleForm(Form):
 
 class TemplateForm(FlaskForm):
     title = StringField(_l("Title"), validators=[TEXT_REQUIRED, Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.label) for k in ExamKind])
+    kind = SelectField(_l("Kind"), choices=enum_choices(ExamKind, label=LABEL))
     scope_unit_id = SelectField(_l("For the unit (and the units below it)"), coerce=int)
     duration_minutes = IntegerField(_l("Duration (minutes)"), validators=[REQUIRED, _range(1, 600)], default=30)
     pass_mark_percent = IntegerField(
         _l("Pass mark (percent of the points)"), validators=[REQUIRED, _range(1, 100)], default=60
     )
     attempts_allowed = IntegerField(_l("Attempts allowed"), validators=[REQUIRED, _range(1, 10)], default=1)
-    attempt_policy = SelectField(_l("Which attempt counts"), choices=[(p.value, p.label) for p in AttemptPolicy])
+    attempt_policy = SelectField(_l("Which attempt counts"), choices=enum_choices(AttemptPolicy, label=LABEL))
     shuffle_questions = BooleanField(_l("Shuffle the questions"), default=True)
     shuffle_options = BooleanField(_l("Shuffle the options"), default=True)
     partial_credit = BooleanField(
@@ -64,7 +70,7 @@ class TemplateForm(FlaskForm):
         description=_l("Multiple choice and fill-in earn a share of the points for a partly right answer."),
     )
     retake_days = IntegerField(_l("Retake open for (days)"), validators=[REQUIRED, _range(1, 30)], default=3)
-    recurrence = SelectField(_l("Repeats"), choices=[(r.value, r.label) for r in Recurrence])
+    recurrence = SelectField(_l("Repeats"), choices=enum_choices(Recurrence, label=LABEL))
     open_weekday = SelectField(_l("Opens on"), coerce=int, choices=WEEKDAYS, default=0)
     close_weekday = SelectField(_l("Closes on"), coerce=int, choices=WEEKDAYS, default=6)
     open_day = IntegerField(_l("Opens on day"), validators=[Optional(), _range(1, 28)], default=1)

@@ -17,16 +17,19 @@ from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Unit
 from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope, units_visible_to
 from core import clock
+from core.closed_book import shows_answer_keys
 from core.errors import DomainError, NotFound, PermissionDenied, show_on_form
+from core.exporting import xlsx_download
 from core.extensions import db
+from core.inputs import id_list
 from question_bank.answers import answer_text
 from question_bank.categories import CategoryTree
 from question_bank.models import QuestionType
-from quiz import authoring, overview
+from quiz import authoring, exports, overview, withdrawal
 from quiz.closing import close_exam
 from quiz.forms import ExceptionForm, PublishForm, TemplateForm
 from quiz.models import Attempt, ExamAssignment, ExamTemplate
-from quiz.publishing import publish_exam
+from quiz.schedule import publish_by_hand
 
 bp = Blueprint("quiz_manage", __name__, url_prefix="/manage/quiz")
 
@@ -136,7 +139,7 @@ def template(template_id):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            exam = publish_exam(
+            exam = publish_by_hand(
                 current_user,
                 item,
                 opens_at=clock.parse_local(form.opens_at.data.isoformat()),
@@ -144,7 +147,6 @@ def template(template_id):
                 now=clock.now(),
                 title=form.title.data or None,
             )
-            audit.record("quiz.exam_published", actor=current_user, target=exam, detail={"template_id": item.id})
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -156,7 +158,26 @@ def template(template_id):
         start = clock.local(clock.now()).replace(second=0, microsecond=0, tzinfo=None)
         form.opens_at.data = start
         form.closes_at.data = (start + timedelta(days=2)).replace(hour=20, minute=0)
-    return render_template("quiz/manage/template.html", template=item, form=form, tree=CategoryTree())
+    return render_template(
+        "quiz/manage/template.html", template=item, form=form, tree=CategoryTree(), action_form=EmptyForm()
+    )
+
+
+@bp.post("/templates/<int:template_id>/active")
+@supervisor_required
+def set_template_active(template_id):
+    """Pause or resume (the form says which, so a repeated click changes nothing)."""
+    item = _managed_template(template_id)
+    if EmptyForm().validate_on_submit() and request.form.get("active") in ("0", "1"):
+        withdrawal.set_template_active(current_user, item, request.form["active"] == "1", clock.now())
+        db.session.commit()
+        flash(
+            _("Template resumed: it publishes again from now on.")
+            if item.active
+            else _("Template paused: it publishes nothing until resumed."),
+            "success",
+        )
+    return redirect(url_for("quiz_manage.template", template_id=item.id))
 
 
 # ---- exams ------------------------------------------------------------------------------------
@@ -181,6 +202,7 @@ def exam(exam_id):
         tally=overview.tally(rows),
         phase=overview.exam_phase(item, now),
         may_manage=overview.can_manage_exam(current_user, item),
+        may_withdraw=withdrawal.may_withdraw(item),
         exception_form=ExceptionForm(),
         form=EmptyForm(),
         tree=CategoryTree(),
@@ -193,7 +215,7 @@ def exam(exam_id):
 def exceptions(exam_id):
     item = overview.get_exam_for(current_user, exam_id)
     form = ExceptionForm()
-    ids = [int(v) for v in request.form.getlist("assignment_id") if v.isdigit()]
+    ids = id_list(request.form.getlist("assignment_id"))
     if form.validate_on_submit():
         assignments = db.session.scalars(
             sa.select(ExamAssignment).where(ExamAssignment.exam_id == item.id, ExamAssignment.id.in_(ids))
@@ -224,12 +246,18 @@ def exceptions(exam_id):
     return redirect(url_for("quiz_manage.exam", exam_id=item.id))
 
 
+def _exam_to_manage(exam_id, refusal):
+    """The exam, if the supervisor manages its whole scope (PermissionDenied with `refusal` if not)."""
+    item = overview.get_exam_for(current_user, exam_id)
+    if not overview.can_manage_exam(current_user, item):
+        raise PermissionDenied(refusal)
+    return item
+
+
 @bp.post("/exams/<int:exam_id>/close")
 @supervisor_required
 def close(exam_id):
-    item = overview.get_exam_for(current_user, exam_id)
-    if not overview.can_manage_exam(current_user, item):
-        raise PermissionDenied(_l("Only the supervisors of the test's whole scope may close it."))
+    item = _exam_to_manage(exam_id, _l("Only the supervisors of the test's whole scope may close it."))
     if EmptyForm().validate_on_submit():
         counts = close_exam(item, clock.now())
         if counts:
@@ -241,17 +269,50 @@ def close(exam_id):
     return redirect(url_for("quiz_manage.exam", exam_id=item.id))
 
 
-@bp.get("/exams/<int:exam_id>/leaderboard")
-@supervisor_required
-def leaderboard(exam_id):
+def _contest_ranking(exam_id):
+    """The contest and its ranking in the supervisor's part of it."""
     item = overview.get_exam_for(current_user, exam_id)
     if not overview.is_contest(item):
         raise NotFound(_l("Only knowledge contests have a leaderboard."))
-    return render_template("quiz/manage/leaderboard.html", exam=item, entries=overview.leaderboard(current_user, item))
+    return item, overview.leaderboard(current_user, item)
+
+
+@bp.post("/exams/<int:exam_id>/withdraw")
+@supervisor_required
+def withdraw(exam_id):
+    item = _exam_to_manage(exam_id, _l("Only the supervisors of the test's whole scope may withdraw it."))
+    if EmptyForm().validate_on_submit():
+        try:
+            count = withdrawal.withdraw_exam(current_user, item, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Test withdrawn: it no longer appears for the %(count)d officers it was set for.", count=count),
+                "success",
+            )
+    return redirect(url_for("quiz_manage.exam", exam_id=item.id))
+
+
+@bp.get("/exams/<int:exam_id>/leaderboard")
+@supervisor_required
+def leaderboard(exam_id):
+    item, entries = _contest_ranking(exam_id)
+    return render_template("quiz/manage/leaderboard.html", exam=item, entries=entries)
+
+
+@bp.get("/exams/<int:exam_id>/leaderboard.xlsx")
+@supervisor_required
+def leaderboard_export(exam_id):
+    item, entries = _contest_ranking(exam_id)
+    return xlsx_download(f"leaderboard-{item.id}", [exports.leaderboard_sheet(entries)])
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @supervisor_required
+@shows_answer_keys
 def attempt(attempt_id):
     """An officer's attempt as the supervisor sees it: each answer, right or wrong, and how often
     the page was left."""

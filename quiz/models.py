@@ -191,7 +191,13 @@ class Exam(db.Model):
     settings: Mapped[dict] = mapped_column(sa.JSON)  # attempts_allowed, attempt_policy, shuffle_*, …
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     published_at: Mapped[datetime]
-    closed_at: Mapped[datetime | None] = mapped_column(index=True)  # set once by the close job
+    # Closed for everyone: every assignment closed (and the exam this one retakes, too). Only then
+    # do keys and reviews leave the server.
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Withdrawn by a supervisor before anyone started: its assignments are gone, so no list or
+    # report counts it; the row stays (closed at the same moment) to keep its period published.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     template: Mapped[ExamTemplate] = relationship()
     scope_unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
@@ -206,7 +212,8 @@ class Exam(db.Model):
 class ExamAssignment(db.Model):
     """An officer assigned to an exam when it was published (`unit_id`: their unit then, so
     reports stay true when people move). The result fields are the counted attempt's; the
-    exception fields are a supervisor's per-officer changes (window, extra time or attempts)."""
+    exception fields are a supervisor's per-officer changes (window, extra time or attempts).
+    Each assignment is closed on its own (`closed_at`): one extension never holds the others."""
 
     __tablename__ = "exam_assignments"
     __table_args__ = (
@@ -228,6 +235,11 @@ class ExamAssignment(db.Model):
     escalated: Mapped[bool] = mapped_column(default=False)  # failed a retake too
     cleared_at: Mapped[datetime | None]
     weak_category_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # 补课 categories
+    # Make-up study (补课) of a flagged assignment done: the retake of this round may be started.
+    makeup_done_at: Mapped[datetime | None]
+    # This officer's window was closed and the result settled (at the exam's close, or at the end
+    # of their own extended window); the exam is closed for everyone once every one is.
+    closed_at: Mapped[datetime | None]
     # Exceptions granted by a supervisor, with the reason.
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]

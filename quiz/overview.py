@@ -131,11 +131,14 @@ def tally(rows: list[OfficerRow]) -> dict:
     assigned = len(rows)
     return {
         "assigned": assigned,
+        "finished": finished,
         "passed": counts[AssignmentStatus.PASSED],
         "failed": counts[AssignmentStatus.FAILED],
         "absent": counts[AssignmentStatus.ABSENT],
         "pending": assigned - finished - counts[AssignmentStatus.ABSENT],
         "pass_rate": round(100 * counts[AssignmentStatus.PASSED] / assigned) if assigned else None,
+        # While the test is open: the share of those who have handed in (the others may still pass).
+        "pass_rate_finished": round(100 * counts[AssignmentStatus.PASSED] / finished) if finished else None,
         "escalated": sum(1 for row in rows if row.chain == "escalated"),
         "retakes_open": sum(1 for row in rows if row.chain in ("retake_open", "escalated")),
     }
@@ -168,8 +171,8 @@ def is_contest(exam: Exam) -> bool:
 
 
 def workbench(user: User, now: datetime | None = None) -> dict:
-    """The supervisor home panel: this week's weekly test in their part (pass rate so far) and the
-    retakes still outstanding in their subtree."""
+    """The supervisor home panel: this week's weekly test in their part (how many have handed in,
+    and the pass rate among them) and everyone in their subtree not yet 过关, across all tests."""
     now = now or clock.now()
     monday = clock.week_start(clock.local(now).date())
     starts, _ = clock.day_bounds(monday)
@@ -177,6 +180,7 @@ def workbench(user: User, now: datetime | None = None) -> dict:
     exam = db.session.scalars(
         exams_visible_to(user)
         .where(Exam.kind == ExamKind.WEEKLY, Exam.retake_round == 0, Exam.opens_at >= starts, Exam.opens_at < ends)
+        .where(Exam.withdrawn_at.is_(None))
         .order_by(None)
         .order_by(Exam.opens_at.desc(), Exam.id.desc())
     ).first()

@@ -1,22 +1,23 @@
 """Publishing an exam from a template: freeze the blueprint with its question pools, then assign
 every active officer of the scope (or the given officers, for a retake).
 
-publish_exam is the one way an Exam is made: by a supervisor's button, the publish-exam
-command, the scheduler's publish_due_exams (recurring templates) and the retake loop.
+publish_exam is the one way an Exam is made: by a supervisor's button and the publish-exam
+command (quiz.schedule.publish_by_hand), the scheduler's publish_due_exams, an admin publishing
+a missed period, and the retake loop.
 """
 
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role, Unit, User
 from accounts.scope import can_manage_unit, unit_ids_in_subtree
 from core.errors import PermissionDenied, ValidationFailed
+from core.events import emit
 from core.extensions import db
 from question_bank.models import Category, Question, QuestionVersion
-from quiz.models import AssignmentStatus, Exam, ExamAssignment, ExamTemplate, Recurrence
+from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, ExamTemplate
 
 SETTING_FIELDS = (
     "attempts_allowed",
@@ -101,18 +102,17 @@ def publish_exam(
     title: str | None = None,
     retake_of: Exam | None = None,
     user_ids: list[int] | None = None,
-    catching_up: bool = False,
 ) -> Exam:
     """Create the exam and its assignments in the caller's transaction (the caller commits).
     `actor` None is the system (scheduler, retake loop). `user_ids` limits the assignment (a
     retake assigns exactly the flagged officers, in whatever unit they were assigned before).
-    `catching_up`: the scheduler publishing a period missed while nothing ran, whose window may
-    have passed already (the close job closes it next)."""
+    A window that has already ended is refused, whoever publishes: nobody may be marked absent
+    for a test they could not take."""
     if actor is not None and not can_manage_unit(actor, template.scope_unit):
         raise PermissionDenied(_l("You may publish tests only for your own units."))
     if closes_at <= opens_at:
         raise ValidationFailed(_l("The closing time must be after the opening time."), field="closes_at")
-    if closes_at <= now and not catching_up:
+    if closes_at <= now:
         raise ValidationFailed(_l("The closing time has already passed."), field="closes_at")
     blueprint = retake_of.blueprint if retake_of is not None else freeze_blueprint(template.rules)
     exam = Exam(
@@ -159,6 +159,7 @@ def publish_exam(
                 for user_id, unit_id in assignees
             ],
         )
+    emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({unit_id for _, unit_id in assignees}))
     return exam
 
 
@@ -181,50 +182,24 @@ def _previous_units(exam: Exam, user_ids):
     return [tuple(row) for row in rows]
 
 
-def publish_due_exams(now: datetime) -> dict:
-    """Publish every opened period of every active recurring template that has no exam yet,
-    oldest first (periods missed while nothing ran are published too, and the close job then
-    closes them). Safe to run again and concurrently: (template, period) is unique in the
-    database, and a period someone else published meanwhile is skipped."""
-    from quiz.recurrence import opened_periods
-
-    published, short = 0, 0
-    templates = db.session.scalars(
-        sa.select(ExamTemplate)
-        .where(ExamTemplate.active, ExamTemplate.recurrence != Recurrence.NONE)
-        .order_by(ExamTemplate.id)
-    ).all()
-    for template in templates:
-        periods = opened_periods(template, now)
-        if not periods:
-            continue
-        existing = set(
-            db.session.scalars(
-                sa.select(Exam.period_key).where(
-                    Exam.template_id == template.id,
-                    Exam.retake_round == 0,
-                    Exam.period_key.in_([p.key for p in periods]),
-                )
-            )
+def withdraw_departed(user: User, now: datetime) -> dict:
+    """Event handler (person_changed): someone who is no longer an active officer (deactivated,
+    or given another role) is taken off the tests they had not started and that are still open
+    for them, so they are neither counted nor marked absent after leaving. Results already given
+    stay."""
+    if user.active and user.role == Role.OFFICER:
+        return {}
+    started = sa.select(Attempt.assignment_id)
+    rows = db.session.execute(
+        sa.select(ExamAssignment.id, ExamAssignment.exam_id, ExamAssignment.unit_id).where(
+            ExamAssignment.user_id == user.id,
+            ExamAssignment.closed_at.is_(None),
+            ExamAssignment.id.not_in(started),
         )
-        for period in periods:
-            if period.key in existing:
-                continue
-            try:
-                with db.session.begin_nested():
-                    publish_exam(
-                        None,
-                        template,
-                        opens_at=period.opens_at,
-                        closes_at=period.closes_at,
-                        now=now,
-                        period_key=period.key,
-                        title=f"{template.title}（{period.key}）",
-                        catching_up=True,
-                    )
-                published += 1
-            except IntegrityError:  # published by a concurrent runner since we looked
-                continue
-            except ValidationFailed:  # the bank cannot fill the blueprint: skip, try next tick
-                short += 1
-    return {"published": published, "bank_short": short}
+    ).all()
+    if not rows:
+        return {}
+    db.session.execute(sa.delete(ExamAssignment).where(ExamAssignment.id.in_([row.id for row in rows])))
+    for _id, exam_id, unit_id in rows:
+        emit("exam_results_changed", exam_id=exam_id, unit_ids=[unit_id])
+    return {"assignments_withdrawn": len(rows)}

@@ -78,3 +78,25 @@ def next_period(template: ExamTemplate, now: datetime) -> Period | None:
     else:
         return None
     return next((p for p in candidates if p.opens_at > now), None)
+
+
+def period_containing(template: ExamTemplate, moment: datetime) -> str | None:
+    """The key of the period of a recurring template that `moment` (an exam's opening) falls in:
+    the ISO week or the month of its local day. None for a template that does not recur."""
+    day = clock.local(moment).date()
+    if template.recurrence == Recurrence.WEEKLY:
+        return clock.week_key(day)
+    if template.recurrence == Recurrence.MONTHLY:
+        return clock.month_key(day)
+    return None
+
+
+def period_title(template: ExamTemplate, key: str) -> str:
+    """'2026年第49周应知应会周测', '2026年11月应知应会月考': how the campaign names its tests."""
+    from flask_babel import gettext
+
+    if "-W" in key:
+        year, week = key.split("-W")
+        return gettext("Week %(week)s of %(year)s: %(title)s", year=year, week=int(week), title=template.title)
+    year, month = key.split("-")
+    return gettext("%(month)s/%(year)s: %(title)s", year=year, month=int(month), title=template.title)

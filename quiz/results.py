@@ -7,15 +7,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from core.events import emit
 from core.extensions import db
 from question_bank.models import QuestionType
 from quiz.grading import counted_score, grade_response
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
+from quiz.retakes import resettle_chain
 
 
-def finish_attempt(attempt: Attempt, *, finished_at: datetime, reason: FinishReason) -> bool:
+def finish_attempt(attempt: Attempt, *, finished_at: datetime, reason: FinishReason, announce: bool = True) -> bool:
     """Grade and finish `attempt` once. Returns False (changing nothing) if it was already
-    finished, by another request or the close job."""
+    finished, by another request or the close job. `announce` False: the caller (the close job)
+    tells the reports itself, once for all the officers it closes."""
     claimed = db.session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
@@ -39,7 +42,14 @@ def finish_attempt(attempt: Attempt, *, finished_at: datetime, reason: FinishRea
     attempt.score = round(total, 2)
     attempt.passed = attempt.score >= exam.pass_mark
     db.session.flush()
-    settle_assignment(db.session.get(ExamAssignment, attempt.assignment_id), exam, now=finished_at)
+    assignment = db.session.get(ExamAssignment, attempt.assignment_id)
+    settle_assignment(assignment, exam, now=finished_at)
+    if exam.retake_round > 0:
+        # Passing a retake clears the flag at once, everywhere: the whole chain, not at its close.
+        db.session.flush()
+        resettle_chain(exam, assignment.user_id, finished_at)
+    if announce:
+        emit("exam_results_changed", exam_id=exam.id, unit_ids=[assignment.unit_id])
     return True
 
 

@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from accounts.access import signed_in
 from core import clock
+from core.closed_book import ensure_closed_book, shows_answer_keys
 from core.errors import NotFound
 from core.extensions import db
-from quiz import attempts, exam_list
+from quiz import attempts, exam_list, overview, retakes
 from quiz.models import Exam
 
 bp = Blueprint("quiz", __name__)
@@ -37,12 +38,29 @@ def take(exam_id):
 
 @bp.get("/attempts/<int:attempt_id>")
 @signed_in
+@shows_answer_keys(checked_by_view=True)
 def attempt_result(attempt_id):
     now = clock.now()
     attempt = attempts.own_attempt(current_user, attempt_id)
+    ensure_closed_book(current_user, allowed=lambda in_progress: in_progress.id == attempt.id)
     state = attempts.attempt_state(attempt, now)
     exam = db.session.get(Exam, attempt.exam_id)
-    return render_template("quiz/result.html", attempt=attempt, state=state, exam=exam)
+    return render_template(
+        "quiz/result.html", attempt=attempt, state=state, exam=exam, next_steps=retakes.next_steps(attempt, exam)
+    )
+
+
+@bp.get("/exams/<int:exam_id>/leaderboard")
+@signed_in
+def leaderboard(exam_id):
+    """A knowledge contest's ranking among the people of the viewer's own unit, for an officer
+    the contest was set for."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or not overview.is_contest(exam):
+        raise NotFound(_l("Only knowledge contests have a leaderboard."))
+    attempts.assignment_of(current_user, exam.id)  # NotFound unless the contest is the viewer's
+    entries = overview.leaderboard(current_user, exam)
+    return render_template("quiz/leaderboard.html", exam=exam, entries=entries)
 
 
 @bp.app_template_filter("quiz_response")

@@ -17,6 +17,9 @@ from accounts.scope import ensure_unit_in_scope
 from core import clock
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
+from core.inputs import json_body, parse_day
+from core.openapi import DATE, operation
+from study import api_schemas as schemas
 from study import checkins, codes, leave, sessions
 from study.models import AttendanceStatus, CheckIn, LeaveRequest, StudySession
 from study.settings import setting
@@ -26,18 +29,11 @@ officer_only = role_required(Role.OFFICER)
 MAX_RANGE = 366
 
 
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(_l("The request body must be a JSON object."))
-    return data
-
-
 def _day(value, name) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(_l("%(name)s must be a date like 2026-11-23.", name=name), field=name) from None
+    day = parse_day(value)
+    if day is None:
+        raise ValidationFailed(_l("%(name)s must be a date like 2026-11-23.", name=name), field=name)
+    return day
 
 
 def checkin_json(checkin: CheckIn, study_minutes: int, now) -> dict:
@@ -54,6 +50,11 @@ def checkin_json(checkin: CheckIn, study_minutes: int, now) -> dict:
 
 
 @bp.get("/checkins")
+@operation(
+    "My check-ins and daily study minutes between two days (default: the last 30)",
+    query={"from": DATE, "to": DATE},
+    responses={200: ("Check-ins and minutes per day", schemas.CHECKINS)},
+)
 @signed_in
 def list_checkins():
     today = clock.today()
@@ -78,13 +79,19 @@ def list_checkins():
 
 
 @bp.put("/checkins/<day>")
+@operation(
+    "Check in (or change today's check-in) for a day, YYYY-MM-DD",
+    path={"day": DATE},
+    body=schemas.CHECKIN,
+    responses={200: ("The check-in", schemas.CHECKIN_SAVED)},
+    description="null minutes or method: not filled in; the 400 says which field to fill.",
+)
 @officer_only
 def put_checkin(day):
-    try:
-        day = date.fromisoformat(day)
-    except ValueError:
-        raise NotFound(_l("There is no such day.")) from None
-    data, now = _body(), clock.now()
+    day = parse_day(day)
+    if day is None:
+        raise NotFound(_l("There is no such day."))
+    data, now = json_body(), clock.now()
     checkin = checkins.save_checkin(
         current_user,
         day=day,
@@ -115,10 +122,15 @@ def session_json(session: StudySession, row, leave_request, now) -> dict:
         "my_status": status.value if status else None,
         "my_status_label": str(status.label) if status else None,
         "my_leave": leave_request.status.value if leave_request is not None else None,
+        "my_leave_label": str(leave_request.status.label) if leave_request is not None else None,
     }
 
 
 @bp.get("/sessions")
+@operation(
+    "My study sessions (last 90 days and upcoming) with my status and leave",
+    responses={200: ("Sessions", schemas.SESSIONS)},
+)
 @signed_in
 def list_sessions():
     now = clock.now()
@@ -152,10 +164,15 @@ def _session_for_officer(session_id) -> StudySession:
 
 
 @bp.post("/sessions/<int:session_id>/signin")
+@operation(
+    "Sign in to a session with the code on the screen, or the token of its QR code",
+    body=schemas.SIGNIN,
+    responses={200: ("Signed in", schemas.SIGNED_IN)},
+)
 @officer_only
 def signin(session_id):
-    data = _body()
     session = _session_for_officer(session_id)
+    data = json_body()
     if not data.get("code") and not data.get("token"):
         raise ValidationFailed(_l("Enter the six-digit code shown on the screen."), field="code")
     row = sessions.sign_in(
@@ -172,16 +189,25 @@ def signin(session_id):
 
 
 @bp.post("/sessions/<int:session_id>/leave")
+@operation(
+    "Ask for leave from a session, before it starts",
+    body=schemas.LEAVE,
+    responses={201: ("Asked", schemas.LEAVE_ASKED)},
+)
 @officer_only
 def ask_leave(session_id):
-    data = _body()
     session = _session_for_officer(session_id)
-    leave_request = leave.request_leave(current_user, session, str(data.get("reason") or ""), clock.now())
+    data = json_body()
+    leave_request = leave.request_leave(current_user, session, data["reason"], clock.now())
     db.session.commit()
     return jsonify({"leave": {"status": leave_request.status.value, "reason": leave_request.reason}}), 201
 
 
 @bp.get("/sessions/<int:session_id>/code")
+@operation(
+    "Host only: the current sign-in code, seconds until it changes, and the QR image",
+    responses={200: ("The code, or open: false", schemas.HOST_CODE)},
+)
 @supervisor_required
 def host_code(session_id):
     session, now = sessions.get_session(session_id), clock.now()
@@ -208,104 +234,3 @@ def host_code(session_id):
             "counts": counts,
         }
     )
-
-
-_ERRORS = {
-    "400": {
-        "description": "Invalid input",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    },
-    "401": {"description": "Not signed in"},
-    "403": {"description": "Not allowed (role, scope, or not your session)"},
-    "404": {"description": "Not found"},
-    "409": {"description": "Conflicts with the current state (window closed, already signed in…)"},
-}
-
-OPENAPI_PATHS = {
-    "/api/v1/checkins": {
-        "get": {
-            "summary": "My check-ins and daily study minutes between two days (default: the last 30)",
-            "parameters": [
-                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
-            ],
-            "responses": {
-                "200": {"description": '{"from", "to", "target", "checkins": [...], "study_minutes": {day: n}}'},
-                **_ERRORS,
-            },
-        }
-    },
-    "/api/v1/checkins/{day}": {
-        "put": {
-            "summary": "Check in (or change today's check-in) for a day, YYYY-MM-DD",
-            "parameters": [
-                {"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}
-            ],
-            "requestBody": {
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["minutes", "method", "notes"],
-                            "properties": {
-                                "minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
-                                "method": {"type": "string", "enum": ["centralized", "self", "online"]},
-                                "readings": {"type": "array", "items": {"type": "integer"}},
-                                "notes": {"type": "string"},
-                            },
-                        }
-                    }
-                }
-            },
-            "responses": {"200": {"description": '{"checkin": {...}}'}, **_ERRORS},
-        }
-    },
-    "/api/v1/sessions": {
-        "get": {
-            "summary": "My study sessions (last 90 days and upcoming) with my status and leave",
-            "responses": {"200": {"description": '{"sessions": [...]}'}, **_ERRORS},
-        }
-    },
-    "/api/v1/sessions/{session_id}/signin": {
-        "post": {
-            "summary": "Sign in to a session with the code on the screen, or the token of its QR code",
-            "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "requestBody": {
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"code": {"type": "string"}, "token": {"type": "string"}},
-                        }
-                    }
-                }
-            },
-            "responses": {"200": {"description": '{"status": "present"|"late", "signed_in_at"}'}, **_ERRORS},
-        }
-    },
-    "/api/v1/sessions/{session_id}/leave": {
-        "post": {
-            "summary": "Ask for leave from a session, before it starts",
-            "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "requestBody": {
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["reason"],
-                            "properties": {"reason": {"type": "string"}},
-                        }
-                    }
-                }
-            },
-            "responses": {"201": {"description": '{"leave": {"status": "pending"}}'}, **_ERRORS},
-        }
-    },
-    "/api/v1/sessions/{session_id}/code": {
-        "get": {
-            "summary": "Host only: the current sign-in code, seconds until it changes, and the QR image",
-            "parameters": [{"name": "session_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": '{"open", "code", "expires_in", "step", "qr", "counts"}'}, **_ERRORS},
-        }
-    },
-}

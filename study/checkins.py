@@ -2,14 +2,16 @@
 
 Rules:
 - one check-in per officer per local calendar day (UNIQUE(user_id, day) holds it in the database);
+- never for a day before the account existed;
 - a check-in may be changed until the end of the day it was made; an earlier day may be filled in
   up to STUDY_BACKFILL_DAYS back, and is then marked late; never a future day;
 - minutes 1..1440, a method (集中学习, 自学, 线上), readings that apply to the officer, and notes of
   at least STUDY_NOTES_MIN_LENGTH characters (blanks not counted).
 
-A day's study minutes (what the calendar, the overviews and the warnings use):
-    attended = minutes of the sessions that day (by their local start day) the officer attended
-               (present or late);
+A day's study minutes (what the calendar, the overviews, the reports and the warnings use):
+    attended = minutes credited for the sessions that day (by their local start day) the officer
+               attended (present or late): from their sign-in to the end, once the session is
+               closed;
     if the check-in's method is 集中学习, its minutes are taken to include those sessions, so the
     day counts max(reported, attended); otherwise (自学, 线上, or no check-in: reported = 0) the
     day counts reported + attended.
@@ -25,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import Role, Unit, User
 from core import clock
 from core.errors import Conflict, ValidationFailed
+from core.events import emit
 from core.extensions import db
 from study.models import Attendance, AttendanceStatus, CheckIn, Reading, StudyMethod, StudySession
 from study.readings import ancestor_ids
@@ -85,6 +88,8 @@ def save_checkin(user: User, *, day: date, minutes, method, reading_ids=(), note
         raise ValidationFailed(
             _l("A missed check-in can be filled in only up to %(days)d days back.", days=backfill), field="day"
         )
+    if day < clock.local(user.created_at).date():
+        raise ValidationFailed(_l("You cannot check in for a day before your account existed."), field="day")
     minutes, method, ids, notes = _clean(user, minutes, method, reading_ids, notes)
     checkin = db.session.scalar(sa.select(CheckIn).filter_by(user_id=user.id, day=day))
     if checkin is None:
@@ -100,6 +105,7 @@ def save_checkin(user: User, *, day: date, minutes, method, reading_ids=(), note
             notes=notes,
         )
         if insert_once(fresh):
+            emit("study_days_changed", pairs=[(user.id, day)], unit_days=[], now=now)
             return fresh
         # A second tab or a double tap created it a moment ago: this save changes that one.
         checkin = db.session.scalar(sa.select(CheckIn).filter_by(user_id=user.id, day=day))
@@ -108,6 +114,7 @@ def save_checkin(user: User, *, day: date, minutes, method, reading_ids=(), note
     checkin.minutes, checkin.method, checkin.reading_ids, checkin.notes = minutes, method, ids, notes
     checkin.updated_at = now
     db.session.flush()
+    emit("study_days_changed", pairs=[(user.id, day)], unit_days=[], now=now)
     return checkin
 
 
@@ -123,23 +130,35 @@ def checkins_between(user_ids, from_day: date, to_day: date) -> list[CheckIn]:
     ).all()
 
 
+def session_credit(starts_at, ends_at, signed_in_at) -> int:
+    """Minutes a session counts for someone present: from their sign-in (or the start, if they
+    signed in before it) to the end. A late arrival counts the time they were there."""
+    came = max(starts_at, signed_in_at) if signed_in_at is not None else starts_at
+    return max(0, int((ends_at - came).total_seconds() // 60))
+
+
 def attended_minutes(user_ids, from_day: date, to_day: date) -> dict[tuple[int, date], int]:
-    """{(user id, local day): minutes of the sessions attended (present or late) that day}."""
+    """{(user id, local day): minutes credited for the sessions attended (present or late) that
+    day}, for `user_ids` (None: everyone). Credit is granted when the session has ended and
+    been closed (study.sessions): until then nobody knows who stayed."""
     start, _ = clock.day_bounds(from_day)
     _, end = clock.day_bounds(to_day)
-    rows = db.session.execute(
-        sa.select(Attendance.user_id, StudySession.starts_at, StudySession.ends_at)
+    query = (
+        sa.select(Attendance.user_id, Attendance.signed_in_at, StudySession.starts_at, StudySession.ends_at)
         .join(StudySession, Attendance.session_id == StudySession.id)
         .where(
-            Attendance.user_id.in_(list(user_ids)),
             Attendance.status.in_([AttendanceStatus.PRESENT, AttendanceStatus.LATE]),
+            StudySession.closed_at.is_not(None),
             StudySession.starts_at >= start,
             StudySession.starts_at < end,
         )
     )
+    if user_ids is not None:
+        query = query.where(Attendance.user_id.in_(list(user_ids)))
+    rows = db.session.execute(query)
     result: dict[tuple[int, date], int] = defaultdict(int)
-    for user_id, starts_at, ends_at in rows:
-        result[(user_id, clock.local(starts_at).date())] += int((ends_at - starts_at).total_seconds() // 60)
+    for user_id, signed_in_at, starts_at, ends_at in rows:
+        result[(user_id, clock.local(starts_at).date())] += session_credit(starts_at, ends_at, signed_in_at)
     return dict(result)
 
 
@@ -302,4 +321,5 @@ def record_history(entries, now) -> int:
     fresh = [r for r in rows if (r["user_id"], r["day"]) not in taken]
     if fresh:
         db.session.execute(sa.insert(CheckIn), fresh)
+        emit("study_days_changed", pairs=[(r["user_id"], r["day"]) for r in fresh], unit_days=[], now=now)
     return len(fresh)

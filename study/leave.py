@@ -7,6 +7,7 @@ otherwise when the session closes), so an approved absence is never counted as ç
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from accounts import audit
 from accounts.models import Role, Unit, User
 from accounts.scope import ensure_unit_in_scope
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -56,6 +57,12 @@ def decide_leave(actor, leave: LeaveRequest, *, approve: bool, note=None, now) -
         row = attendance_of(session, leave.user)
         if row is not None and row.status in (AttendanceStatus.PENDING, AttendanceStatus.ABSENT):
             row.status, row.updated_at = AttendanceStatus.LEAVE, now
+    audit.record(
+        "study.leave_approved" if approve else "study.leave_rejected",
+        actor=actor,
+        target=leave,
+        detail={"session": session.id, "officer": leave.user_id, "note": leave.decision_note},
+    )
     title = N_("Your leave from %(title)s was approved.") if approve else N_("Your leave from %(title)s was rejected.")
     notify(
         [leave.user_id],

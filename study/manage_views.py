@@ -8,39 +8,32 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts.access import supervisor_required
 from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Unit, User
-from accounts.scope import ensure_unit_in_scope, units_visible_to
+from accounts.scope import ensure_unit_in_scope
 from core import clock
-from core.errors import DomainError, NotFound, show_on_form
+from core.errors import DomainError, show_on_form
 from core.extensions import db
+from core.inputs import id_list
+from core.redirects import safe_target
 from question_bank.models import Category
 from study import checkins, leave, readings, sessions, spotchecks, warnings
-from study.forms import CheckInOverviewForm, DecideLeaveForm, ReadingForm, SessionForm, SpotCheckForm
-from study.models import LeaveRequest, LeaveStatus, Reading, SpotCheckItem, StudySession
+from study.forms import DecideLeaveForm, ReadingForm, SessionForm, SpotCheckForm
+from study.manage_scope import (
+    checkin_filters,
+    managed_reading,
+    managed_session,
+    managed_spotcheck,
+    unit_in_scope,
+    visible_units,
+)
+from study.models import LeaveRequest, LeaveStatus, SpotCheckItem, StudySession
 
 bp = Blueprint("study_manage", __name__, url_prefix="/manage/study")
 PER_PAGE = 50
-
-
-def _units():
-    return list(db.session.scalars(units_visible_to(current_user).where(Unit.active)))
-
-
-def _unit(unit_id) -> Unit:
-    unit = db.session.get(Unit, unit_id) if unit_id else None
-    if unit is None:
-        raise NotFound(_("This unit was not found."))
-    ensure_unit_in_scope(current_user, unit)
-    return unit
-
-
-def _managed_session(session_id) -> StudySession:
-    session = sessions.get_session(session_id)
-    ensure_unit_in_scope(current_user, session.unit)
-    return session
 
 
 # ---- sessions -------------------------------------------------------------------------------
@@ -61,7 +54,7 @@ def sessions_index():
 
 def _session_form(session=None):
     form = SessionForm(obj=session)
-    form.unit_id.choices = unit_choices(_units())
+    form.unit_id.choices = unit_choices(visible_units())
     if session is not None and not form.is_submitted():
         form.kind.data = session.kind.value
         form.starts_at.data = clock.local(session.starts_at).replace(tzinfo=None)
@@ -75,7 +68,7 @@ def _session_values(form):
         "title": form.title.data,
         "speaker": form.speaker.data,
         "place": form.place.data,
-        "unit": _unit(form.unit_id.data),
+        "unit": unit_in_scope(form.unit_id.data),
         "starts_at": clock.parse_local(form.starts_at.data.isoformat()),
         "ends_at": clock.parse_local(form.ends_at.data.isoformat()),
         "now": clock.now(),
@@ -102,7 +95,7 @@ def new_session():
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @supervisor_required
 def edit_session(session_id):
-    session = _managed_session(session_id)
+    session = managed_session(session_id)
     form = _session_form(session)
     if form.validate_on_submit():
         try:
@@ -120,7 +113,7 @@ def edit_session(session_id):
 @bp.get("/sessions/<int:session_id>")
 @supervisor_required
 def session(session_id):
-    item, now = _managed_session(session_id), clock.now()
+    item, now = managed_session(session_id), clock.now()
     table = sessions.attendance_table(item)
     return render_template(
         "study/manage/session.html",
@@ -141,17 +134,17 @@ def session(session_id):
 @bp.get("/sessions/<int:session_id>/projector")
 @supervisor_required
 def projector(session_id):
-    item = _managed_session(session_id)
+    item = managed_session(session_id)
     return render_template("study/manage/projector.html", session=item, window=sessions.signin_window(item))
 
 
 @bp.post("/sessions/<int:session_id>/present")
 @supervisor_required
 def mark_present(session_id):
-    item = _managed_session(session_id)
+    item = managed_session(session_id)
     if EmptyForm().validate_on_submit():
         try:
-            ids = [int(v) for v in request.form.getlist("user_id") if v.isdigit()]
+            ids = id_list(request.form.getlist("user_id"))
             count = sessions.mark_present(current_user, item, ids, clock.now())
         except DomainError as error:
             db.session.rollback()
@@ -179,7 +172,7 @@ def decide_leave(leave_id):
         else:
             db.session.commit()
             flash(_("Leave approved.") if request_.status == LeaveStatus.APPROVED else _("Leave rejected."), "success")
-    return redirect(request.form.get("next") or url_for("study_manage.sessions"))
+    return redirect(safe_target(request.form.get("next"), url_for("study_manage.sessions")))
 
 
 # ---- check-ins --------------------------------------------------------------------------------
@@ -188,27 +181,21 @@ def decide_leave(leave_id):
 @bp.get("/checkins", endpoint="checkins")
 @supervisor_required
 def checkins_overview():
-    form = CheckInOverviewForm(request.args)
-    units = _units()
-    form.unit.choices = unit_choices(units)
-    unit = _unit(form.unit.data) if form.unit.data else current_user.unit
-    form.unit.data = unit.id
-    day = form.day.data = form.day.data or clock.today()  # a bad date reads as today
-    week = form.period.data == "week"
-    form.period.data = "week" if week else "day"
-    first, last = (clock.week_start(day), clock.week_start(day) + timedelta(days=6)) if week else (day, day)
+    filters = checkin_filters(request.args)
     page = db.paginate(
-        checkins.audience(current_user, unit).order_by(Unit.path, User.username), per_page=PER_PAGE, error_out=False
+        checkins.audience(current_user, filters.unit).order_by(Unit.path, User.username),
+        per_page=PER_PAGE,
+        error_out=False,
     )
-    done, total = checkins.checkin_rate(current_user, unit, first, last)
+    done, total = checkins.checkin_rate(current_user, filters.unit, filters.first, filters.last)
     return render_template(
         "study/manage/checkins.html",
-        form=form,
-        unit=unit,
-        first=first,
-        last=last,
+        form=filters.form,
+        unit=filters.unit,
+        first=filters.first,
+        last=filters.last,
         page=page,
-        rows=checkins.overview_rows(page.items, first, last),
+        rows=checkins.overview_rows(page.items, filters.first, filters.last),
         done=done,
         total=total,
     )
@@ -226,22 +213,13 @@ def readings_index():
     )
 
 
-def _managed_reading(reading_id, edit=False) -> Reading:
-    reading = db.session.get(Reading, reading_id)
-    if reading is None:
-        raise NotFound(_("This reading was not found."))
-    if edit:
-        ensure_unit_in_scope(current_user, reading.unit)
-    else:
-        readings.ensure_reading_visible(current_user, reading)
-    return reading
-
-
 def _reading_form(reading=None):
     form = ReadingForm(obj=reading)
-    form.unit_id.choices = unit_choices(_units())
+    form.unit_id.choices = unit_choices(visible_units())
     categories = db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.path)).all()
-    form.category_id.choices = [(0, _("No category"))] + [(c.id, "\u3000" * c.depth + c.name) for c in categories]
+    form.category_id.choices = [SelectChoice(0, _("No category"))] + [
+        SelectChoice(c.id, "\u3000" * c.depth + c.name) for c in categories
+    ]
     if reading is not None and not form.is_submitted():
         form.category_id.data = reading.category_id or 0
         form.body.data = reading.body_html or ""
@@ -252,7 +230,7 @@ def _reading_values(form):
     upload = form.pdf.data
     return {
         "title": form.title.data,
-        "unit": _unit(form.unit_id.data),
+        "unit": unit_in_scope(form.unit_id.data),
         "category": db.session.get(Category, form.category_id.data) if form.category_id.data else None,
         "body": form.body.data,
         "required": form.required.data,
@@ -282,7 +260,7 @@ def new_reading():
 @bp.route("/readings/<int:reading_id>/edit", methods=["GET", "POST"])
 @supervisor_required
 def edit_reading(reading_id):
-    reading = _managed_reading(reading_id, edit=True)
+    reading = managed_reading(reading_id, edit=True)
     form = _reading_form(reading)
     if form.validate_on_submit():
         try:
@@ -300,7 +278,7 @@ def edit_reading(reading_id):
 @bp.get("/readings/<int:reading_id>")
 @supervisor_required
 def reading(reading_id):
-    item = _managed_reading(reading_id)
+    item = managed_reading(reading_id)
     return render_template(
         "study/manage/reading.html",
         reading=item,
@@ -321,7 +299,7 @@ def _can_edit(item):
 @bp.post("/readings/<int:reading_id>/active")
 @supervisor_required
 def set_reading_active(reading_id):
-    item = _managed_reading(reading_id, edit=True)
+    item = managed_reading(reading_id, edit=True)
     if EmptyForm().validate_on_submit():
         readings.set_reading_active(current_user, item, not item.active, clock.now())
         db.session.commit()
@@ -334,7 +312,7 @@ def set_reading_active(reading_id):
 
 def _spotcheck_form():
     form = SpotCheckForm()
-    form.unit_id.choices = unit_choices(_units())
+    form.unit_id.choices = unit_choices(visible_units())
     if not form.is_submitted():
         form.to_day.data = clock.today()
         form.from_day.data = clock.today() - timedelta(days=6)
@@ -357,7 +335,7 @@ def draw_spotcheck():
         try:
             spot_check = spotchecks.draw_spot_check(
                 current_user,
-                unit=_unit(form.unit_id.data),
+                unit=unit_in_scope(form.unit_id.data),
                 from_day=form.from_day.data,
                 to_day=form.to_day.data,
                 size=form.size.data if not form.percent.data else None,
@@ -374,16 +352,10 @@ def draw_spotcheck():
     return render_template("study/manage/spotchecks.html", page=page, form=form, counts=spotchecks.counts)
 
 
-def _managed_spotcheck(spotcheck_id):
-    spot_check = spotchecks.get_spot_check(spotcheck_id)
-    ensure_unit_in_scope(current_user, spot_check.unit)
-    return spot_check
-
-
 @bp.get("/spotchecks/<int:spotcheck_id>")
 @supervisor_required
 def spotcheck(spotcheck_id):
-    item = _managed_spotcheck(spotcheck_id)
+    item = managed_spotcheck(spotcheck_id)
     return render_template(
         "study/manage/spotcheck.html", spot_check=item, counts=spotchecks.counts(item), form=EmptyForm()
     )

@@ -18,7 +18,9 @@ from question_bank.models import Category
 class LabelledEnum(enum.StrEnum):
     @property
     def label(self):
-        return LABELS[self]
+        # Keyed by class and value: members of two enums with one value ("pending" of attendance
+        # and of leave) are equal strings, and one dict keyed by the members would mix them up.
+        return LABELS[(type(self), self.value)]
 
 
 class StudyMethod(LabelledEnum):
@@ -62,28 +64,28 @@ class WarningKind(LabelledEnum):
 
 
 LABELS = {
-    StudyMethod.CENTRALIZED: _l("Centralized study"),
-    StudyMethod.SELF: _l("Self-study"),
-    StudyMethod.ONLINE: _l("Online"),
-    SessionKind.CENTRALIZED: _l("Centralized study"),
-    SessionKind.PARTY_LECTURE: _l("Party lecture"),
-    SessionKind.NIGHT_SCHOOL: _l("Night school"),
-    SessionKind.WARNING_EDUCATION: _l("Warning education"),
-    SessionKind.HERO_REPORT: _l("Heroes and models report"),
-    SessionKind.SYMPOSIUM: _l("Symposium"),
-    SessionKind.OTHER: _l("Other"),
-    AttendanceStatus.PENDING: _l("Not signed in"),
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.LATE: _l("Late"),
-    AttendanceStatus.LEAVE: _l("On leave"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-    LeaveStatus.PENDING: _l("Awaiting approval"),
-    LeaveStatus.APPROVED: _l("Approved"),
-    LeaveStatus.REJECTED: _l("Rejected"),
-    SpotCheckResult.QUALIFIED: _l("Qualified"),
-    SpotCheckResult.UNQUALIFIED: _l("Not qualified"),
-    WarningKind.ABSENCES: _l("Absent from sessions in a row"),
-    WarningKind.LOW_STUDY: _l("Too little study in a week"),
+    (StudyMethod, StudyMethod.CENTRALIZED.value): _l("Centralized study"),
+    (StudyMethod, StudyMethod.SELF.value): _l("Self-study"),
+    (StudyMethod, StudyMethod.ONLINE.value): _l("Online"),
+    (SessionKind, SessionKind.CENTRALIZED.value): _l("Centralized study"),
+    (SessionKind, SessionKind.PARTY_LECTURE.value): _l("Party lecture"),
+    (SessionKind, SessionKind.NIGHT_SCHOOL.value): _l("Night school"),
+    (SessionKind, SessionKind.WARNING_EDUCATION.value): _l("Warning education"),
+    (SessionKind, SessionKind.HERO_REPORT.value): _l("Heroes and models report"),
+    (SessionKind, SessionKind.SYMPOSIUM.value): _l("Symposium"),
+    (SessionKind, SessionKind.OTHER.value): _l("Other"),
+    (AttendanceStatus, AttendanceStatus.PENDING.value): _l("Not signed in"),
+    (AttendanceStatus, AttendanceStatus.PRESENT.value): _l("Present"),
+    (AttendanceStatus, AttendanceStatus.LATE.value): _l("Late"),
+    (AttendanceStatus, AttendanceStatus.LEAVE.value): _l("On leave"),
+    (AttendanceStatus, AttendanceStatus.ABSENT.value): _l("Absent"),
+    (LeaveStatus, LeaveStatus.PENDING.value): _l("Awaiting approval"),
+    (LeaveStatus, LeaveStatus.APPROVED.value): _l("Approved"),
+    (LeaveStatus, LeaveStatus.REJECTED.value): _l("Rejected"),
+    (SpotCheckResult, SpotCheckResult.QUALIFIED.value): _l("Qualified"),
+    (SpotCheckResult, SpotCheckResult.UNQUALIFIED.value): _l("Not qualified"),
+    (WarningKind, WarningKind.ABSENCES.value): _l("Absent from sessions in a row"),
+    (WarningKind, WarningKind.LOW_STUDY.value): _l("Too little study in a week"),
 }
 
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from accounts.models import User
 from core import clock
 from core.extensions import db
-from study import checkins, leave, readings, sessions
+from quiz import exam_list
+from study import checkins, leave, makeup, readings, sessions
 from study.models import CheckIn, Reading, StudySession
 from study.settings import setting
 
@@ -58,4 +59,17 @@ def manager_panel(user: User, now) -> dict:
             "sessions": upcoming,
             "pending_leave": pending,
         },
+    }
+
+
+def retake_panel(user: User, now) -> dict | None:
+    """The officer's open retakes, first on the home page: each with its deadline and what
+    make-up study remains before it can be started. None when there is none."""
+    rows = [r for r in exam_list.my_exams(user, now) if r.is_retake and r.state in ("in_progress", "makeup", "open")]
+    if not rows:
+        return None
+    by_exam = {entry["exam"].id: entry for entry in makeup.overview(user, now)}
+    return {
+        "template": "study/_home_retake.html",
+        "retakes": [{"row": row, "makeup": by_exam.get(row.exam.retake_of_id)} for row in rows],
     }

@@ -4,7 +4,7 @@ wrong-answer book (错题本: a question leaves it after two correct answers in 
 
 Questions are shown with their options in the original order, so a response is in the
 question's own letters and is graded by quiz.grading like a test answer. While the officer has
-a test attempt in progress every practice page refuses (closed-book): see ensure_not_in_test.
+a test attempt in progress every practice page refuses (closed book): see core.closed_book.
 """
 
 import hashlib
@@ -14,31 +14,18 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from question_bank.answers import LETTERS
 from question_bank.models import Category, Question, QuestionType, QuestionVersion
 from quiz.grading import grade_response
 from quiz.models import WrongAnswer
-from quiz.status import attempt_in_progress
+from study.makeup import complete_question
 from study.practice_models import PracticeAnswer, PracticeMode
 
 DAILY_COUNT = 5
 CATEGORY_COUNTS = (5, 10, 20)
 CLEARING_STREAK = 2  # correct answers in a row that take a question out of the book
-
-
-def ensure_not_in_test(user, now: datetime) -> None:
-    """E20: the weekly test is closed-book. Practice, the book and pocket cards show answers, so
-    they refuse while the officer has an attempt in progress."""
-    if user is not None and attempt_in_progress(user.id, now) is not None:
-        raise PermissionDenied(
-            _l(
-                "You have a test in progress. Practice, the wrong-answer book and pocket cards open again "
-                "after you submit it."
-            ),
-            code="closed_book",
-        )
 
 
 def _seeded(*parts) -> random.Random:
@@ -122,6 +109,7 @@ def record_answer(user, question: Question, response, *, mode: PracticeMode, day
         sa.select(WrongAnswer).where(WrongAnswer.user_id == user.id, WrongAnswer.question_id == question.id)
     )
     if correct:
+        complete_question(user.id, question.id, now)  # make-up study (补课) lists it
         if entry is not None and entry.cleared_at is None and mode == PracticeMode.WRONG_BOOK:
             entry.correct_streak += 1
             if entry.correct_streak >= CLEARING_STREAK:
@@ -185,9 +173,10 @@ def next_wrong_entry(user_id: int, after_id: int | None = None) -> WrongAnswer |
 
 
 def book_wrong_answers(exam, wrong: set[tuple[int, int]], now: datetime) -> dict:
-    """Exam-closed hook (app.EXAM_CLOSED_HOOKS): every question an officer got wrong in their
+    """Event handler (exam_closed_for_everyone): every question an officer got wrong in their
     counted attempt enters their wrong-answer book, or comes back to it (streak reset) if it had
-    been cleared."""
+    been cleared. Only now: the book shows answers, which nobody sees while someone can still
+    sit the exam."""
     if not wrong:
         return {"wrong_answers": 0}
     user_ids = {user_id for user_id, _ in wrong}

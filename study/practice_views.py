@@ -1,7 +1,7 @@
 """Practice pages (blueprint "practice"; officers mostly, anyone signed in may practise):
 每日一练, practice by category, the wrong-answer book and the pocket cards (随身卡). Practice never
-counts as a test; every page here shows answers, so every page refuses while the officer has a test
-in progress (closed-book, E20).
+counts as a test; every page here shows answers, so every view is marked shows_answer_keys and
+refuses while the officer has a test in progress (closed book, E20).
 
 Category and position travel in the query string: the bank is city-wide, so only the
 wrong-answer book's entries (the officer's own) are addressed by id in the path.
@@ -17,8 +17,10 @@ from flask_login import current_user
 from accounts.access import signed_in
 from accounts.forms import EmptyForm
 from core import clock
+from core.closed_book import shows_answer_keys
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.inputs import id_arg
 from question_bank import exporter
 from question_bank.categories import CategoryTree, question_counts
 from question_bank.models import Category
@@ -28,21 +30,15 @@ from study.practice_models import PracticeMode
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
-@bp.before_request
-def closed_book():
-    """E20: no page of this blueprint opens during a test attempt (role checks come first in
-    each view; an anonymous request falls through to them)."""
-    if current_user.is_authenticated:
-        practice.ensure_not_in_test(current_user, clock.now())
-
-
 def _int_arg(name, default=None):
+    """A small whole number from the query string (a position, a count, a seed), else `default`."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else default
 
 
 @bp.get("/", endpoint="index")
 @signed_in
+@shows_answer_keys
 def index():
     today = clock.today()
     daily = practice.daily_question_ids(current_user.id, today)
@@ -63,6 +59,7 @@ def index():
 
 @bp.get("/daily", endpoint="daily")
 @signed_in
+@shows_answer_keys
 def daily():
     today = clock.today()
     ids = practice.daily_question_ids(current_user.id, today)
@@ -73,6 +70,7 @@ def daily():
 
 @bp.route("/daily/question", methods=["GET", "POST"], endpoint="daily_question")
 @signed_in
+@shows_answer_keys
 def daily_question():
     today = clock.today()
     ids = practice.daily_question_ids(current_user.id, today)
@@ -95,10 +93,11 @@ def daily_question():
 
 @bp.get("/category", endpoint="category")
 @signed_in
+@shows_answer_keys
 def category():
     """Without a category: the list to choose from. With one: its N questions, one at a time."""
     tree = CategoryTree(include_inactive=False)
-    category_id = _int_arg("category")
+    category_id = id_arg("category")
     if category_id is None:
         counts = question_counts()
         totals = {
@@ -121,8 +120,9 @@ def category():
 
 @bp.route("/category/question", methods=["GET", "POST"], endpoint="category_question")
 @signed_in
+@shows_answer_keys
 def category_question():
-    chosen = db.session.get(Category, _int_arg("category", 0))
+    chosen = db.session.get(Category, id_arg("category") or 0)
     seed, count, number = _int_arg("seed"), _int_arg("count", 10), _int_arg("i", 1)
     if chosen is None or seed is None or count not in practice.CATEGORY_COUNTS:
         raise NotFound(_l("This page was not found."))
@@ -151,6 +151,7 @@ def category_question():
 
 @bp.get("/wrong", endpoint="wrong_book")
 @signed_in
+@shows_answer_keys
 def wrong_book():
     entries = db.paginate(practice.wrong_book(current_user.id), per_page=30, error_out=False)
     return render_template("study/practice/wrong_book.html", page=entries, streak=practice.CLEARING_STREAK)
@@ -158,8 +159,9 @@ def wrong_book():
 
 @bp.get("/wrong/next", endpoint="wrong_next")
 @signed_in
+@shows_answer_keys
 def wrong_next():
-    entry = practice.next_wrong_entry(current_user.id, _int_arg("after"))
+    entry = practice.next_wrong_entry(current_user.id, id_arg("after"))
     if entry is None:
         return redirect(url_for("practice.wrong_book"))
     return redirect(url_for("practice.wrong_question", wrong_id=entry.id))
@@ -167,6 +169,7 @@ def wrong_next():
 
 @bp.route("/wrong/<int:wrong_id>", methods=["GET", "POST"], endpoint="wrong_question")
 @signed_in
+@shows_answer_keys
 def wrong_question(wrong_id):
     entry = practice.wrong_entry(current_user.id, wrong_id)
     return _question_page(
@@ -184,9 +187,10 @@ def wrong_question(wrong_id):
 
 @bp.get("/cards", endpoint="cards")
 @signed_in
+@shows_answer_keys
 def cards():
     tree = CategoryTree(include_inactive=False)
-    category_id = _int_arg("category")
+    category_id = id_arg("category")
     if category_id is None:
         counts = question_counts()
         totals = {

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from accounts.membership import members_on_day
 from accounts.models import Role, Unit, User
 from core import clock
 from core.extensions import db
@@ -51,10 +52,13 @@ def post_session_reminders(now) -> int:
 
 
 def post_checkin_reminders(now) -> int:
-    """Remind every active officer who has no check-in for yesterday (local calendar day)."""
+    """Remind every active officer who was an officer yesterday (local calendar day) and has no
+    check-in for it."""
     yesterday = clock.local(now).date() - timedelta(days=1)
     checked_in = sa.select(CheckIn.user_id).where(CheckIn.day == yesterday)
-    missing = db.session.scalars(_active_officers_in("/").where(User.id.not_in(checked_in))).all()
+    # Only those who were officers yesterday: nobody is reminded of a day before their account.
+    members = members_on_day(yesterday)
+    missing = db.session.scalars(_active_officers_in("/").where(User.id.not_in(checked_in), User.id.in_(members))).all()
     return notify(
         missing,
         kind="study.checkin_missing",

@@ -21,6 +21,7 @@ from accounts.models import Role, Unit, User
 from accounts.scope import ensure_unit_in_scope
 from core import clock
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.events import emit
 from core.extensions import db
 from study import codes
 from study.models import Attendance, AttendanceStatus, LeaveRequest, LeaveStatus, SessionKind, StudySession
@@ -211,6 +212,7 @@ def sign_in(user: User, session: StudySession, *, code=None, token=None, now) ->
     if row is None:
         row = Attendance(session_id=session.id, user_id=user.id, status=status, signed_in_at=now, updated_at=now)
         if insert_once(row):
+            _announce(session, [user.id], now)
             return row
     else:
         # Conditional, so that of two sign-ins racing on one row only the first counts.
@@ -222,6 +224,7 @@ def sign_in(user: User, session: StudySession, *, code=None, token=None, now) ->
         ).rowcount
         db.session.refresh(row)
         if changed:
+            _announce(session, [user.id], now)
             return row
     raise Conflict(_l("You have already signed in to this session."), code="already_signed_in")
 
@@ -256,6 +259,7 @@ def mark_present(actor, session: StudySession, user_ids, now) -> int:
         row.marked_by_id = actor.id if actor is not None else None
         marked += 1
     db.session.flush()
+    _announce(session, sorted(ids), now)
     return marked
 
 
@@ -289,7 +293,22 @@ def close_session(session: StudySession, now) -> int:
         .values(status=AttendanceStatus.ABSENT, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+    # Closing settles statuses and grants the attendees' credit (study.checkins).
+    attendees = db.session.scalars(sa.select(Attendance.user_id).where(Attendance.session_id == session.id))
+    _announce(session, list(attendees), now, held=True)
     return absent
+
+
+def _announce(session: StudySession, user_ids, now, *, held: bool = False) -> None:
+    """Tell the features that count study (reports, make-up study) whose day changed; `held`: the
+    session is over, and counts as held by its unit."""
+    day = clock.local(session.starts_at).date()
+    emit(
+        "study_days_changed",
+        pairs=[(user_id, day) for user_id in user_ids],
+        unit_days=[(session.unit_id, day)] if held else [],
+        now=now,
+    )
 
 
 def close_due_sessions(now) -> int:

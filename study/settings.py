@@ -63,6 +63,13 @@ SETTING_SPECS = (
         maximum=20,
     ),
     SettingSpec(
+        "STUDY_MAKEUP_MINUTES",
+        _l("Make-up study after a failed test: at least this many study minutes (0: none)"),
+        int,
+        minimum=0,
+        maximum=1440,
+    ),
+    SettingSpec(
         "STUDY_WARNING_WEEK_PERCENT",
         _l("Warn an officer whose week of study is below this share of the target (%)"),
         int,

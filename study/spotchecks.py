@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from accounts import audit
 from accounts.models import Role, Unit, User
 from accounts.scope import ensure_unit_in_scope
 from core.errors import NotFound, ValidationFailed
@@ -82,6 +83,12 @@ def mark_item(actor, item: SpotCheckItem, *, result, comment=None, now) -> SpotC
         raise ValidationFailed(_l("The comment is longer than 500 characters."), field="comment")
     item.result, item.comment = result, comment or None
     item.reviewed_by_id, item.reviewed_at = (actor.id if actor is not None else None), now
+    audit.record(
+        "study.spotcheck_marked",
+        actor=actor,
+        target=item,
+        detail={"result": result.value, "comment": item.comment, "officer": item.user_id},
+    )
     if result == SpotCheckResult.UNQUALIFIED:
         notify(
             [item.user_id],

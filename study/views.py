@@ -3,12 +3,13 @@ sign-in and leave. Reading pages are also open to supervisors who manage or are 
 thing shown; everything else shows the signed-in person's own data only."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts.access import role_required, signed_in
 from accounts.forms import EmptyForm
@@ -17,7 +18,8 @@ from accounts.scope import can_manage_unit
 from core import clock
 from core.errors import DomainError, NotFound
 from core.extensions import db, talisman
-from study import checkins, codes, leave, readings, sessions, spotchecks
+from core.inputs import parse_day
+from study import checkins, codes, leave, makeup, readings, sessions, spotchecks
 from study.forms import CheckInForm, LeaveForm, SignInForm
 from study.models import LeaveRequest, Reading, StudySession
 from study.settings import setting
@@ -36,19 +38,9 @@ PDF_POLICY = {
 }
 
 
-def parse_day(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _month(value, today):
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    """The first day of the month `value` (YYYY-MM) names, or of this month."""
+    return parse_day(f"{value}-01") or today.replace(day=1)
 
 
 @bp.get("/checkin")
@@ -64,7 +56,7 @@ def checkin():
     if existing is not None and not form.is_submitted():
         form.method.data, form.readings.data = existing.method.value, existing.reading_ids
     my_readings = db.session.scalars(readings.readings_for(current_user)).all()
-    form.readings.choices = [(r.id, r.title) for r in my_readings]
+    form.readings.choices = [SelectChoice(r.id, r.title) for r in my_readings]
     month = _month(request.args.get("month"), today)
     return render_template(
         "study/checkin.html",
@@ -135,8 +127,16 @@ def reading(reading_id):
         reading=item,
         done=item.id in readings.read_ids(current_user),
         can_mark=readings.applies_to(item, current_user),
+        makeup_pending=makeup.reading_pending(current_user.id, item.id),
         form=EmptyForm(),
     )
+
+
+@bp.get("/makeup")
+@signed_in
+def makeup_page():
+    """补课: the make-up study the officer still has to do before each retake."""
+    return render_template("study/makeup.html", makeups=makeup.overview(current_user, clock.now()), form=EmptyForm())
 
 
 @bp.get("/readings/<int:reading_id>/pdf")
@@ -161,9 +161,11 @@ def reading_pdf(reading_id):
 def mark_read(reading_id):
     item = _visible_reading(reading_id)
     if EmptyForm().validate_on_submit():
-        readings.mark_read(current_user, item, clock.now())
+        makeup.mark_studied(current_user, item, clock.now())
         db.session.commit()
         flash(_("Marked as read."), "success")
+    if request.form.get("next") == "makeup":
+        return redirect(url_for("study.makeup_page"))
     return redirect(url_for("study.reading", reading_id=reading_id))
 
 

@@ -2,7 +2,8 @@
 
 - absent from STUDY_WARNING_ABSENCES_IN_A_ROW closed sessions in a row (their latest ones);
 - last complete week's study minutes (study.checkins.daily_minutes) below
-  STUDY_WARNING_WEEK_PERCENT % of seven times the daily target.
+  STUDY_WARNING_WEEK_PERCENT % of the daily target times the days they were an officer that week
+  (memberships: nobody is warned for days before their account).
 Each warning is a StudyWarning row, unique per (officer, kind, period), plus a notice with a
 dedupe key: running the job again posts nothing new.
 """
@@ -12,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from accounts.membership import memberships_overlapping
 from accounts.models import Role, Unit, User
 from core import clock
 from core.extensions import db
@@ -53,16 +55,22 @@ def _low_study_candidates(now) -> list[tuple[int, str, dict]]:
     monday = clock.week_start(today) - timedelta(days=7)
     sunday = monday + timedelta(days=6)
     week = clock.week_key(monday)
-    floor = setting("STUDY_DAILY_TARGET_MINUTES") * 7 * setting("STUDY_WARNING_WEEK_PERCENT") / 100
-    week_start, _ = clock.day_bounds(monday)
-    officers = db.session.scalars(
-        sa.select(User.id).where(User.active, User.role == Role.OFFICER, User.created_at < week_start)
-    ).all()
+    daily_floor = setting("STUDY_DAILY_TARGET_MINUTES") * setting("STUDY_WARNING_WEEK_PERCENT") / 100
+    active = sa.select(User.id).where(User.active, User.role == Role.OFFICER)
+    # The days each officer counted as one that week: nobody is held to days before their account.
+    days = defaultdict(int)
+    for membership in memberships_overlapping(db.session.scalars(active).all(), monday, sunday):
+        first = max(membership.first_day, monday)
+        end = min(membership.end_day or sunday + timedelta(days=1), sunday + timedelta(days=1))
+        days[membership.user_id] += max(0, (end - first).days)
+    officers = sorted(user_id for user_id, count in days.items() if count)
     totals = defaultdict(int)
     for (user_id, _day), minutes in daily_minutes(officers, monday, sunday).items():
         totals[user_id] += minutes
     return [
-        (user_id, week, {"minutes": totals[user_id], "week": week}) for user_id in officers if totals[user_id] < floor
+        (user_id, week, {"minutes": totals[user_id], "week": week})
+        for user_id in officers
+        if totals[user_id] < daily_floor * min(days[user_id], 7)
     ]
 
 

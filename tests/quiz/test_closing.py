@@ -83,7 +83,8 @@ def test_wrong_questions_enter_the_book_and_a_cleared_one_comes_back(world, froz
     assert reopened.cleared_at is None and reopened.correct_streak == 0 and reopened.wrong_count == 2
 
 
-def test_an_exam_is_not_due_before_its_grace_or_an_officers_extended_close(world, frozen_clock, exam):
+def test_no_officer_is_due_before_the_grace_and_an_extended_one_only_after_their_own_close(world, frozen_clock, exam):
+    """S9: the others close at the exam's close; the exam closes for everyone after the extension."""
     frozen_clock.set(exam.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS - 1))
     assert close_due_exams(clock.now()) == {}
     extended = assignment_of(exam, world["east_officer"])
@@ -91,9 +92,16 @@ def test_an_exam_is_not_due_before_its_grace_or_an_officers_extended_close(world
     extended.exception_reason = "值班"
     db.session.commit()
     _after_close(frozen_clock, exam)
+    counts = close_due_exams(clock.now())
+    db.session.commit()
+    assert counts["officers_closed"] == 1 and "exams_closed" not in counts
+    assert assignment_of(exam, world["east_officer2"]).status == AssignmentStatus.ABSENT
+    assert assignment_of(exam, world["east_officer"]).closed_at is None
+    frozen_clock.set(extended.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS - 1))
     assert close_due_exams(clock.now()) == {}
     frozen_clock.set(extended.closes_at + timedelta(seconds=SAVE_GRACE_SECONDS))
-    assert close_due_exams(clock.now())["exams_closed"] == 1
+    counts = close_due_exams(clock.now())
+    assert counts["officers_closed"] == 1 and counts["exams_closed"] == 1
 
 
 def test_closing_twice_changes_nothing_and_makes_one_retake(world, frozen_clock, exam):
@@ -104,7 +112,7 @@ def test_closing_twice_changes_nothing_and_makes_one_retake(world, frozen_clock,
     assert close_exam(db.session.get(Exam, exam.id), clock.now()) == {}
     assert close_due_exams(clock.now()) == {}
     db.session.commit()
-    assert first["retakes"] == 1
+    assert first["retake_added"] == 2 and first["exams_closed"] == 1
     assert Exam.query.filter_by(retake_of_id=exam.id).count() == 1
     assert db.session.get(Exam, exam.id).closed_at == exam.closes_at + timedelta(seconds=30)
 
@@ -120,7 +128,7 @@ def test_a_crash_halfway_leaves_the_exam_untouched_and_the_next_tick_completes_i
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(closing, "create_retake", explode)
+    monkeypatch.setattr(closing, "add_to_retake", explode)
     assert close_due_exams(clock.now()) == {"errors": 1}
     db.session.commit()
     db.session.rollback()
@@ -132,7 +140,7 @@ def test_a_crash_halfway_leaves_the_exam_untouched_and_the_next_tick_completes_i
     frozen_clock.advance(timedelta(minutes=1))
     counts = close_due_exams(clock.now())
     db.session.commit()
-    assert counts["exams_closed"] == 1 and counts["retakes"] == 1
+    assert counts["exams_closed"] == 1 and counts["retake_added"] == 2
     assert db.session.get(Attempt, attempt.id).finished_at == attempt.deadline_at
 
 
@@ -143,6 +151,7 @@ def test_contests_and_mock_tests_flag_no_one_and_have_no_retake(world, frozen_cl
     _after_close(frozen_clock, exam)
     counts = close_due_exams(clock.now())
     db.session.commit()
-    assert counts["absent"] == 2 and counts["flagged"] == 0 and counts["retakes"] == 0
+    assert counts["absent"] == 2 and counts["flagged"] == 0 and counts["retake_added"] == 0
+    assert Exam.query.filter_by(retake_of_id=exam.id).count() == 0
     assert assignment_of(exam, world["east_officer"]).status == AssignmentStatus.ABSENT
     assert not assignment_of(exam, world["east_officer"]).flagged

@@ -8,7 +8,7 @@ from core import clock
 from core.extensions import db
 from quiz.closing import close_due_exams
 from quiz.models import AssignmentStatus, Exam, ExamAssignment
-from quiz.publishing import publish_due_exams
+from quiz.schedule import publish_due_exams
 
 
 def test_seed_demo_builds_eight_closed_weeks_and_this_weeks_open_test(app, runner, login_as, frozen_clock):

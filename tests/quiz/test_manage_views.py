@@ -151,8 +151,8 @@ def test_the_exam_page_shows_passed_failed_absent_and_the_retake_chain(world, fr
     paper = client.get(f"/manage/quiz/attempts/{failed.id}")
     text = paper.get_data(as_text=True)
     assert paper.status_code == 200 and "4 次" in text and "答错了" in text
-    # The home panel counts the outstanding retakes.
-    assert "待补考：2" in client.get("/").get_data(as_text=True)
+    # The home panel counts the results not yet passed (across all tests), and says so.
+    assert "2 项结果尚未过关" in client.get("/").get_data(as_text=True)
     # The west supervisor sees none of it.
     west = login_as(world["west_supervisor"])
     assert west.get(f"/manage/quiz/exams/{exam.id}").status_code == 403
@@ -257,7 +257,7 @@ def test_the_cli_publishes_and_closes(world, frozen_clock, runner):
     assert result.exit_code == 0, result.output
     assert "2 officers assigned" in result.output
     result = runner.invoke(args=["close-exams", "--at", "2026-11-23T12:01"])
-    assert result.exit_code == 0 and "exams_closed 1" in result.output and "retakes 1" in result.output
+    assert result.exit_code == 0 and "exams_closed 1" in result.output and "retake_added 2" in result.output
     short = make_template(world["east"], category, rules=[(QuestionType.FILL, 50, 2)])
     result = runner.invoke(
         args=[

@@ -60,11 +60,14 @@ def test_passing_the_retake_clears_the_flag_on_the_chain(world, frozen_clock):
     _close(frozen_clock, exam)
     retake = _retake_of(exam)
     frozen_clock.advance(timedelta(hours=1))
-    answer(sit_paper(retake, world["east_officer"]))
+    passed = sit_paper(retake, world["east_officer"])
+    answer(passed)
     counts = _close(frozen_clock, retake)
     assert counts["passed_after_retake"] == 1
     root = assignment_of(exam, world["east_officer"])
-    assert root.status == AssignmentStatus.FAILED and root.flagged and root.cleared_at == clock.now()
+    # Cleared as of the moment the passing paper was finished (here by the close, at its deadline).
+    assert root.status == AssignmentStatus.FAILED and root.flagged
+    assert root.cleared_at == db.session.get(Attempt, passed.id).finished_at == passed.deadline_at
     assert assignment_of(retake, world["east_officer"]).status == AssignmentStatus.PASSED
     # east_officer2 was absent twice: flagged again, escalated, the next retake opened.
     assert assignment_of(exam, world["east_officer2"]).escalated
@@ -82,14 +85,16 @@ def test_failing_a_retake_flags_again_escalates_and_opens_the_next(world, frozen
     answer(sit_paper(retake, world["east_officer2"]))
     counts = _close(frozen_clock, retake)
     assert counts == {
+        "officers_closed": 2,
         "exams_closed": 1,
         "attempts_finished": 2,
         "wrong_answers": 4,
         "absent": 0,
         "flagged": 1,
+        "makeups": 1,
         "passed_after_retake": 1,
         "escalated": 1,
-        "retakes": 1,
+        "retake_added": 1,
     }
     again = assignment_of(retake, world["east_officer"])
     assert again.status == AssignmentStatus.FAILED and again.flagged and again.escalated

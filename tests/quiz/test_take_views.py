@@ -5,7 +5,9 @@ closes for everyone they appear."""
 import json
 from datetime import timedelta
 
+from core import clock
 from core.extensions import db
+from quiz.closing import close_due_exams
 from quiz.models import ExamAssignment
 from tests.quiz.factories import make_template, publish, small_bank
 from tests.quiz.helpers import right_answer, save, start, wrong_answer
@@ -85,7 +87,14 @@ def test_no_answer_key_reaches_the_officer_before_the_exam_closes_for_everyone(w
     for where, body in bodies.items():
         _assert_no_key(body, where)
 
+    close_due_exams(clock.now())  # the close job at the exam's close: the colleague's window is still open
+    db.session.commit()
+    for url in (f"/api/v1/attempts/{state['id']}", f"/attempts/{state['id']}", "/practice/wrong"):
+        _assert_no_key(client.get(url).get_data(as_text=True), f"{url} after the exam's own close")
+
     frozen_clock.set(colleague.closes_at + timedelta(minutes=1))
+    close_due_exams(clock.now())  # the close job after the last window: closed for everyone
+    db.session.commit()
     client = login_as(officer)
     after = client.get(f"/api/v1/attempts/{state['id']}").get_json()
     assert after["review"] is True

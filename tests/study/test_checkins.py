@@ -132,6 +132,7 @@ def _attend(officer, unit, minutes=120, starts_in=timedelta(hours=1)):
         unit=unit, starts_at=clock.now() + starts_in, ends_at=clock.now() + starts_in + timedelta(minutes=minutes)
     )
     sessions.mark_present(None, session, [officer.id], session.starts_at)
+    sessions.close_session(session, session.ends_at)  # credit is granted when the session ends
     db.session.commit()
     return session
 

@@ -43,7 +43,9 @@ def test_two_absences_in_a_row_warn_once(world, login_as, frozen_clock):
     db.session.commit()
     rows = db.session.scalars(sa.select(StudyWarning).where(StudyWarning.kind == WarningKind.ABSENCES)).all()
     assert [(r.user_id, r.detail["count"]) for r in rows] == [(officer.id, 2)]
-    notice = db.session.scalar(sa.select(Notice).where(Notice.kind == "study.warning"))
+    notice = db.session.scalar(
+        sa.select(Notice).where(Notice.kind == "study.warning", Notice.dedupe_key.startswith("study-warning:absences"))
+    )
     assert render_title(notice) == "学习预警：您已连续 2 次缺席集中学习。"
     page = login_as(world["east_supervisor"]).get("/manage/study/warnings").get_data(as_text=True)
     assert officer.full_name in page and "连续缺席集中学习" in page
@@ -55,7 +57,11 @@ def test_two_absences_in_a_row_warn_once(world, login_as, frozen_clock):
 def test_a_week_below_half_the_target_warns(world, frozen_clock):
     frozen_clock.set(datetime(2026, 11, 1, 1, 0, tzinfo=UTC))
     diligent = UserFactory(unit=world["east_station"])
-    idle = UserFactory(unit=world["east_station"])  # world's officers joined this week: not judged yet
+    idle = UserFactory(unit=world["east_station"])
+    # Joined on the Monday after the week: never judged for days before their account.
+    newcomer = UserFactory(unit=world["east_station"], created_at=datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    # Joined on the week's Saturday: judged for the two days they were there (2 x 60 minutes).
+    late_joiner = UserFactory(unit=world["east_station"], created_at=datetime(2026, 11, 21, 1, 0, tzinfo=UTC))
     monday = date(2026, 11, 16)
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -68,8 +74,10 @@ def test_a_week_below_half_the_target_warns(world, frozen_clock):
     db.session.commit()
     rows = db.session.scalars(sa.select(StudyWarning).where(StudyWarning.kind == WarningKind.LOW_STUDY)).all()
     warned = {r.user_id: r.detail for r in rows}
-    assert diligent.id not in warned and world["east_officer"].id not in warned
+    assert diligent.id not in warned and newcomer.id not in warned
     assert warned[idle.id] == {"minutes": 240, "week": "2026-W47"}
+    assert warned[late_joiner.id] == {"minutes": 0, "week": "2026-W47"}
+    assert warned[world["east_officer"].id] == {"minutes": 0, "week": "2026-W47"}  # an officer all year
     assert warnings.issue_warnings(clock.now()) == 0
 
 
