@@ -11,15 +11,18 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
+from accounts.membership import roster_version
 from accounts.models import Unit
+from core import clock
 from core.extensions import db
 from reports.models import ExamUnitSummary, StudyUnitWeek
+from reports.roster import member_days
 from reports.settings import cue, targets
 from study.settings import setting
 
 BOARD_CACHE_ENTRIES = 512  # per server; when full it starts over
 EXAM_SUMS = ("assigned", "took", "passed_first", "passed_after", "failed", "absent", "outstanding", "scored")
-STUDY_SUMS = ("officer_days", "checkin_days", "minutes", "attendance_expected", "attended", "on_leave", "absent")
+STUDY_SUMS = ("checkin_days", "minutes", "attendance_expected", "attended", "on_leave", "absent", "sessions_held")
 
 
 def _share(part, whole):
@@ -47,6 +50,7 @@ class Figures:
     attended: int = 0
     on_leave: int = 0
     session_absent: int = 0
+    sessions_held: int = 0
 
     @property
     def participation(self):
@@ -135,26 +139,45 @@ class BoardSums:
     total: Figures
 
 
-def board_sums(unit: Unit, first_week: date, last_week: date) -> BoardSums:
-    """The board's sums, kept per server for REPORTS_BOARD_CACHE_SECONDS: the summaries behind
-    them change only when the refresh job runs (every 5 minutes), while a board is opened again
-    and again, and on the evening of a test every board query competes with the officers' saves
-    for the database (BENCHMARKS.md S9). Callers get their own copy."""
+def data_version(first_week: date, last_week: date) -> tuple:
+    """What the board's sums depend on: the summary rows of the weeks (each recompute bumps its
+    row's revision) and the memberships. Cheap to read; a kept board whose version differs is
+    summed again, so no server shows figures older than the database's."""
+    s, w = ExamUnitSummary, StudyUnitWeek
+    exams = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(s.revision), 0)).where(
+            s.week_start.between(first_week, last_week)
+        )
+    ).one()
+    study = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(w.revision), 0)).where(
+            w.week_start.between(first_week, last_week)
+        )
+    ).one()
+    return (tuple(exams), tuple(study), roster_version())
+
+
+def board_sums(unit: Unit, first_week: date, last_week: date, today: date, *, cached: bool = True) -> BoardSums:
+    """The board's sums, kept per server for REPORTS_BOARD_CACHE_SECONDS under the version of the
+    data they were summed from (data_version): on the evening of a test every board query
+    competes with the officers' saves for the database (BENCHMARKS.md S9), while most boards are
+    opened again and again over data that has not changed. Callers get their own copy; a bulletin
+    asks with cached=False."""
     seconds = current_app.config["REPORTS_BOARD_CACHE_SECONDS"]
-    if not seconds:
-        return _board_sums(unit, first_week, last_week)
+    if not seconds or not cached:
+        return _board_sums(unit, first_week, last_week, today)
     cache = current_app.extensions.setdefault("yingzhi_board_sums", {})
-    key = (unit.id, unit.path, first_week, last_week)
+    key = (unit.id, unit.path, first_week, last_week, today, data_version(first_week, last_week))
     now = monotonic()
     kept = cache.get(key)
     if kept is None or kept[0] <= now:
         if len(cache) >= BOARD_CACHE_ENTRIES:
             cache.clear()
-        kept = cache[key] = (now + seconds, _board_sums(unit, first_week, last_week))
+        kept = cache[key] = (now + seconds, _board_sums(unit, first_week, last_week, today))
     return copy.deepcopy(kept[1])
 
 
-def _board_sums(unit: Unit, first_week: date, last_week: date) -> BoardSums:
+def _board_sums(unit: Unit, first_week: date, last_week: date, today: date) -> BoardSums:
     s, w = ExamUnitSummary, StudyUnitWeek
     child, member = aliased(Unit), aliased(Unit)
     exam_weeks = s.week_start.between(first_week, last_week)
@@ -200,36 +223,44 @@ def _board_sums(unit: Unit, first_week: date, last_week: date) -> BoardSums:
         for name in (
             *EXAM_SUMS,
             "percent_sum",
-            "officer_days",
             "checkin_days",
             "minutes",
             "attendance_expected",
             "attended",
             "on_leave",
             "session_absent",
+            "sessions_held",
         ):
             setattr(total, name, getattr(total, name) + getattr(week_figures, name))
     total.tests = db.session.scalar(
         sa.select(sa.func.count(sa.distinct(s.exam_id))).where(s.unit_id.in_(subtree), exam_weeks, s.assigned > 0)
     )
+    days = member_days(unit, first_week, last_week, today)
+    for child_id, weeks in days.by_child.items():
+        figures[child_id].officer_days = sum(weeks.values())
+    own.officer_days = sum(days.own.values())
+    for monday, count in days.trend.items():
+        trend.setdefault(monday, Figures()).officer_days = count
+    total.officer_days = sum(days.trend.values())
     return BoardSums(dict(figures), own, trend, total)
 
 
-def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
-    """`unit`'s board for the weeks starting first_week..last_week (Mondays)."""
+def build_board(unit: Unit, first_week: date, last_week: date, *, today: date | None = None, cached=True) -> Board:
+    """`unit`'s board for the weeks starting first_week..last_week (Mondays), with officer-days
+    counted up to `today` (default: today)."""
     children = db.session.scalars(
         sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.sort_order, Unit.id)
     ).all()
     with_children = set(
         db.session.scalars(sa.select(Unit.parent_id).where(Unit.parent_id.in_([c.id for c in children])).distinct())
     )
-    sums = board_sums(unit, first_week, last_week)
+    sums = board_sums(unit, first_week, last_week, today or clock.today(), cached=cached)
     figures = {c.id: sums.by_child.get(c.id) or Figures() for c in children}
     own, total, trend = sums.own, sums.total, sums.trend
 
     goals = targets()
     rows = []
-    if own.assigned or own.officer_days or own.attendance_expected:
+    if own.assigned or own.officer_days or own.attendance_expected or own.sessions_held:
         rows.append(BoardRow(unit=unit, figures=own, own_staff=True))
     rows += [BoardRow(unit=c, figures=figures[c.id], has_children=c.id in with_children) for c in children]
     for row in rows:
@@ -249,6 +280,20 @@ def build_board(unit: Unit, first_week: date, last_week: date) -> Board:
     return Board(unit, first_week, last_week, rows, total, weeks, goals, setting("STUDY_DAILY_TARGET_MINUTES"))
 
 
+# The columns the page shows until a supervisor chooses others (the rest are a tick away in its
+# column chooser; the export and the JSON always carry all of them): they fit 1280 px.
+DEFAULT_COLUMNS = (
+    "participation",
+    "pass_rate_first",
+    "pass_rate_after",
+    "outstanding",
+    "absent",
+    "checkin_rate",
+    "average_minutes",
+    "attendance_rate",
+)
+
+
 # The board's columns: (key, header, kind), the rates first (what a phone shows without scrolling);
 # shared by the page, the export and the JSON.
 def board_columns():
@@ -264,6 +309,7 @@ def board_columns():
         ("average_minutes", _("Study minutes per day"), "number"),
         ("attendance_rate", _("Session attendance"), "share"),
         ("session_absent", _("Session absences"), "int"),
+        ("sessions_held", _("Sessions held"), "int"),
         ("average_score", _("Average score rate"), "number"),
         ("tests", _("Tests held"), "int"),
         ("assigned", _("Assigned"), "int"),

@@ -8,15 +8,18 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from accounts import audit
 from accounts.access import signed_in, supervisor_required
 from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Role, Unit
 from accounts.scope import units_visible_to
 from core import clock
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.exporting import download, xlsx_download
 from core.extensions import db
-from reports import bulletins
+from reports import bulletin_document, bulletins, exports
 from reports.forms import BulletinForm, DraftBulletinForm
+from reports.gongwen import chinese_date, chinese_number
 from reports.models import Bulletin, BulletinStatus
 from reports.views import bp
 
@@ -56,6 +59,13 @@ def bulletins_index():
     return render_template("reports/bulletins.html", page=page, form=form)
 
 
+@bp.get("/bulletins.xlsx", endpoint="bulletins_export")
+@supervisor_required
+def bulletins_export():
+    items = db.session.scalars(bulletins.bulletins_for(current_user)).all()
+    return xlsx_download("bulletins", [exports.bulletins_sheet(items)])
+
+
 @bp.post("/bulletins/", endpoint="bulletin_draft")
 @supervisor_required
 def draft():
@@ -75,7 +85,15 @@ def draft():
 @signed_in
 def show(bulletin_id):
     bulletin = _bulletin(bulletin_id)
-    return render_template("reports/bulletin.html", bulletin=bulletin, form=EmptyForm())
+    doc = bulletin_document.official_document(bulletin, clock.today())
+    return render_template(
+        "reports/bulletin.html",
+        bulletin=bulletin,
+        doc=doc,
+        issued=chinese_date(doc.date),
+        numeral=chinese_number,
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/bulletins/<int:bulletin_id>/edit", methods=["GET", "POST"], endpoint="bulletin_edit")
@@ -115,6 +133,21 @@ def publish(bulletin_id):
         db.session.rollback()
         flash(str(error.message), "error")
     else:
+        audit.record(
+            "report.bulletin_published",
+            actor=current_user,
+            target=bulletin,
+            detail={"unit": bulletin.unit_id, "week": bulletin.week_start.isoformat(), "recipients": count},
+        )
         db.session.commit()
         flash(_("Published and sent to %(count)d people.", count=count), "success")
     return redirect(url_for("reports.bulletin", bulletin_id=bulletin.id))
+
+
+@bp.get("/bulletins/<int:bulletin_id>.docx", endpoint="bulletin_docx")
+@signed_in
+def download_docx(bulletin_id):
+    """The bulletin as a 公文 (.docx), for whoever may read it."""
+    bulletin = _bulletin(bulletin_id)
+    body = bulletin_document.bulletin_docx(bulletin, clock.today())
+    return download(body, f"bulletin-{bulletin.unit_id}-{bulletin.week_start.isoformat()}", "docx", stamp=False)

@@ -1,5 +1,6 @@
-"""Weekly bulletins (通报): drafted from a week's figures as plain text, reviewed and edited by a
-supervisor, published (posted as a notice to everyone in the scope) and kept.
+"""Weekly bulletins (通报): drafted from a week's figures as plain text (reports.bulletin_compose,
+in the structure reports.bulletin_text reads), reviewed and edited by a supervisor, published
+(posted as a notice to everyone in the scope) and kept.
 
 draft_weekly_bulletins(now) is the Monday job: last week's draft for the city and each district,
 once (running it again drafts nothing new)."""
@@ -7,7 +8,6 @@ once (running it again drafts nothing new)."""
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.models import Role, Unit, User
@@ -16,143 +16,11 @@ from core import clock
 from core.errors import DomainError, ValidationFailed
 from core.extensions import db
 from notices import services as notices
-from quiz.models import AssignmentStatus, Exam, ExamAssignment
-from reports.board import build_board, figure_values
-from reports.exam_report import retake_status
-from reports.labels import result_label
+from reports.bulletin_compose import compose
 from reports.models import Bulletin, BulletinStatus
 from reports.settings import bulletin_names_people
-from study.models import Attendance, AttendanceStatus, StudySession
 
-MAX_NAMES = 300  # lines of people in one bulletin; beyond that the bulletin gives counts
 JOB_MAX_DEPTH = 1  # the Monday job drafts for the city (depth 0) and the districts (depth 1)
-
-
-def _pct(value):
-    return "—" if value is None else f"{value}%"
-
-
-def compose(unit: Unit, monday, names_people: bool) -> tuple[str, str]:
-    """(title, body) of `unit`'s bulletin for the week starting `monday`."""
-    sunday = monday + timedelta(days=6)
-    board = build_board(unit, monday, monday)
-    t = figure_values(board.total)
-    iso = monday.isocalendar()
-    week = _("week %(week)d of %(year)d", week=iso.week, year=iso.year)
-    title = _("%(unit)s: study and test bulletin for %(week)s", unit=unit.name, week=week)
-    lines = [
-        _(
-            "From %(first)s to %(last)s, %(tests)s tests were held: %(assigned)s assigned, %(took)s took part "
-            "(participation %(participation)s); %(passed)s passed the first time (pass rate %(rate)s), "
-            "%(after)s including retakes; %(outstanding)s retakes are still outstanding.",
-            first=monday.isoformat(),
-            last=sunday.isoformat(),
-            tests=t["tests"],
-            assigned=t["assigned"],
-            took=t["took"],
-            participation=_pct(t["participation"]),
-            passed=t["passed_first"],
-            rate=_pct(t["pass_rate_first"]),
-            after=_pct(t["pass_rate_after"]),
-            outstanding=t["outstanding"],
-        ),
-        _(
-            "Study check-in rate %(checkins)s, %(minutes)s minutes per officer per day (target %(target)s); "
-            "session attendance %(attendance)s, %(absent)s absences without leave.",
-            checkins=_pct(t["checkin_rate"]),
-            minutes="—" if t["average_minutes"] is None else t["average_minutes"],
-            target=board.target_minutes,
-            attendance=_pct(t["attendance_rate"]),
-            absent=t["session_absent"],
-        ),
-        "",
-        _("1. Units below target"),
-    ]
-    below = []
-    for row in board.rows:
-        if "bad" in (row.cues["participation"], row.cues["pass_rate_after"], row.cues["attendance_rate"]):
-            v = figure_values(row.figures)
-            below.append(
-                "  "
-                + _(
-                    "%(unit)s: participation %(participation)s, pass rate %(rate)s, attendance %(attendance)s",
-                    unit=row.unit.name,
-                    participation=_pct(v["participation"]),
-                    rate=_pct(v["pass_rate_after"]),
-                    attendance=_pct(v["attendance_rate"]),
-                )
-            )
-    lines += below or ["  " + _("Every unit reached its targets.")]
-
-    lines += ["", _("2. Failed or absent from tests")]
-    subtree = sa.select(Unit.id).where(Unit.path.startswith(unit.path))
-    start = _week_start_utc(monday)
-    a = ExamAssignment
-    people = db.session.execute(
-        sa.select(a, Exam.title, Unit.name)
-        .join(Exam, Exam.id == a.exam_id)
-        .join(Unit, Unit.id == a.unit_id)
-        .where(Exam.retake_round == 0, Exam.opens_at >= start, Exam.opens_at < start + timedelta(days=7))
-        .where(a.unit_id.in_(subtree), a.status.in_((AssignmentStatus.FAILED, AssignmentStatus.ABSENT)))
-        .order_by(Exam.opens_at, Unit.path, a.status, a.user_id)
-    ).all()
-    lines += _people_lines(
-        people,
-        names_people,
-        lambda row: (
-            "  "
-            + _(
-                "%(exam)s · %(unit)s %(name)s (%(result)s; %(retake)s)",
-                exam=row[1],
-                unit=row[2],
-                name=row[0].user.full_name,
-                result=result_label(row[0].status),
-                retake=retake_status(row[0]) or _("no retake yet"),
-            )
-        ),
-        lambda row: (row[1], row[2], str(result_label(row[0].status))),
-        lambda key, n: (
-            "  " + _("%(exam)s · %(unit)s: %(result)s %(count)d", exam=key[0], unit=key[1], result=key[2], count=n)
-        ),
-    )
-
-    lines += ["", _("3. Absent from study sessions without leave")]
-    absences = db.session.execute(
-        sa.select(User, StudySession.title, Unit.name)
-        .join(Attendance, Attendance.user_id == User.id)
-        .join(StudySession, StudySession.id == Attendance.session_id)
-        .join(Unit, Unit.id == User.unit_id)
-        .where(StudySession.starts_at >= start, StudySession.starts_at < start + timedelta(days=7))
-        .where(Attendance.status == AttendanceStatus.ABSENT, User.unit_id.in_(subtree))
-        .order_by(Unit.path, User.id)
-    ).all()
-    lines += _people_lines(
-        absences,
-        names_people,
-        lambda row: "  " + _("%(unit)s %(name)s (%(session)s)", unit=row[2], name=row[0].full_name, session=row[1]),
-        lambda row: (row[2],),
-        lambda key, n: "  " + _("%(unit)s: %(count)d absences", unit=key[0], count=n),
-    )
-    lines += ["", _("Units are asked to see that the people named retake their tests and make up their study on time.")]
-    return title, "\n".join(lines)
-
-
-def _week_start_utc(monday):
-    from datetime import datetime
-
-    return clock.local_datetime(monday, datetime.min.time())
-
-
-def _people_lines(rows, names_people, one_line, count_key, count_line):
-    if not rows:
-        return ["  " + _("None.")]
-    if names_people and len(rows) <= MAX_NAMES:
-        return [one_line(row) for row in rows]
-    counts = {}
-    for row in rows:
-        key = count_key(row)
-        counts[key] = counts.get(key, 0) + 1
-    return [count_line(key, n) for key, n in counts.items()]
 
 
 def draft_bulletin(actor, unit: Unit, monday, now) -> Bulletin:

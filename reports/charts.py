@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 320, 120, 30, 18, 8
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 320, 120, 30, 18, 14  # room above a bar for its count
 
 
 def _line(values, top):

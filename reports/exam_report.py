@@ -11,9 +11,10 @@ from sqlalchemy.orm import joinedload
 from accounts.models import Role, Unit, User
 from accounts.units import in_tree_order
 from core.extensions import db
-from question_bank.models import Question
+from question_bank.models import QuestionVersion
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, PaperItem
-from reports.summaries import TOOK, _count_if
+from reports.models import ExamUnitSummary
+from reports.summaries import EXAM_FIGURES, exam_unit_values
 
 BUCKETS = 10  # score distribution in tenths of the paper's points
 GROUP_SHARE = 0.27  # top and bottom 27 % for the discrimination index (Kelley)
@@ -75,34 +76,34 @@ def visible_to(exam: Exam, viewer: User) -> bool:
 
 
 def unit_results(exam: Exam, viewer) -> list[UnitResult]:
-    a = ExamAssignment
+    """Results by unit (at publish) in the viewer's part: the summary rows of a round-0 exam (the
+    same figures as the board, the JSON and the bulletin), computed the same way for a retake."""
+    if exam.retake_round:
+        values = exam_unit_values(exam)
+    else:
+        values = {
+            row.unit_id: {name: getattr(row, name) for name in (*EXAM_FIGURES, "score_sum")}
+            for row in db.session.scalars(sa.select(ExamUnitSummary).where(ExamUnitSummary.exam_id == exam.id))
+        }
+    if viewer is not None and viewer.role != Role.ADMIN:
+        inside = set(db.session.scalars(sa.select(Unit.id).where(Unit.path.startswith(viewer.unit.path))))
+        values = {unit_id: v for unit_id, v in values.items() if unit_id in inside}
+    values = {unit_id: v for unit_id, v in values.items() if v["assigned"]}
+    units = in_tree_order(db.session.scalars(sa.select(Unit).where(Unit.id.in_(values))).all()) if values else []
     total = exam.total_points or 1
-    query = _scope(
-        sa.select(
-            a.unit_id,
-            sa.func.count(),
-            _count_if(a.status.in_(TOOK)),
-            _count_if(a.passed.is_(True)),
-            _count_if(sa.or_(a.passed.is_(True), a.cleared_at.is_not(None))),
-            _count_if(a.status == AssignmentStatus.FAILED),
-            _count_if(a.status == AssignmentStatus.ABSENT),
-            _count_if(sa.and_(a.flagged.is_(True), a.cleared_at.is_(None))),
-            sa.func.avg(a.score),
+    results = []
+    for unit in units:
+        v = values[unit.id]
+        average = round(v["score_sum"] / v["scored"] * 100 / total, 1) if v["scored"] else None
+        results.append(
+            UnitResult(
+                unit,
+                *[v[name] for name in ("assigned", "took", "passed_first", "passed_after", "failed", "absent")],
+                v["outstanding"],
+                average,
+            )
         )
-        .where(a.exam_id == exam.id)
-        .group_by(a.unit_id),
-        viewer,
-    )
-    rows = {r[0]: r for r in db.session.execute(query)}
-    units = in_tree_order(db.session.scalars(sa.select(Unit).where(Unit.id.in_(rows))).all()) if rows else []
-    return [
-        UnitResult(
-            u,
-            *[int(v) for v in rows[u.id][1:8]],
-            None if rows[u.id][8] is None else round(float(rows[u.id][8]) * 100 / total, 1),
-        )
-        for u in units
-    ]
+    return results
 
 
 def distribution(exam: Exam, viewer) -> list[tuple[str, int]]:
@@ -164,15 +165,17 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
     # groups are folded into the statistics here.
     band = sa.case((counted.c.score >= high_cut, 2), (counted.c.score <= low_cut, 0), else_=1)
     response = sa.cast(p.response, sa.Text)
+    # By the question version on the papers: an edit mid-exam makes a second row, each with the
+    # text and key its papers were graded against.
     groups = db.session.execute(
-        sa.select(p.question_id, band, p.correct, response, sa.func.count())
+        sa.select(p.question_version_id, band, p.correct, response, sa.func.count())
         .join(counted, counted.c.attempt_id == p.attempt_id)
-        .group_by(p.question_id, band, p.correct, response)
+        .group_by(p.question_version_id, band, p.correct, response)
     ).all()
     tallies: dict[int, dict] = {}
-    for qid, level, right, answer, count in groups:
+    for version_id, level, right, answer, count in groups:
         t_ = tallies.setdefault(
-            qid, {"n": 0, "right": 0, "top": 0, "top_right": 0, "bottom": 0, "bottom_right": 0, "wrong": {}}
+            version_id, {"n": 0, "right": 0, "top": 0, "top_right": 0, "bottom": 0, "bottom_right": 0, "wrong": {}}
         )
         t_["n"] += count
         t_["right"] += count if right else 0
@@ -184,17 +187,24 @@ def question_stats(exam: Exam, viewer) -> list[QuestionStat]:
             t_["bottom_right"] += count if right else 0
         if right is False and answer is not None and answer != "null":
             t_["wrong"][answer] = t_["wrong"].get(answer, 0) + count
-    stems = dict(db.session.execute(sa.select(Question.id, Question.stem).where(Question.id.in_(tallies))).all())
+    versions = {
+        row.id: row
+        for row in db.session.execute(
+            sa.select(QuestionVersion.id, QuestionVersion.question_id, QuestionVersion.stem).where(
+                QuestionVersion.id.in_(tallies)
+            )
+        )
+    }
     stats = []
-    for qid, t_ in tallies.items():
+    for version_id, t_ in tallies.items():
         discrimination = None
         if t_["top"] and t_["bottom"]:
             discrimination = round(t_["top_right"] / t_["top"] - t_["bottom_right"] / t_["bottom"], 2)
         answer, count = max(t_["wrong"].items(), key=lambda item: (item[1], item[0]), default=(None, 0))
         stats.append(
             QuestionStat(
-                qid,
-                stems.get(qid, ""),
+                versions[version_id].question_id,
+                versions[version_id].stem,
                 t_["n"],
                 round(t_["right"] / t_["n"], 3) if t_["n"] else None,
                 discrimination,

@@ -17,3 +17,15 @@ RESULT_LABELS = {
 
 def result_label(status) -> str:
     return str(RESULT_LABELS[AssignmentStatus(status)])
+
+
+def outstanding_state(row) -> str:
+    """Where someone not yet 过关 stands: in which retake round, with make-up study done or not."""
+    from flask_babel import gettext as _
+
+    if row.round == 0:
+        return _("Retake not open yet")
+    where = _("Retake %(round)d", round=row.round)
+    study = _("make-up done") if row.makeup_done else _("make-up study not done")
+    escalated = _(", escalated") if row.escalated else ""
+    return f"{where} · {study}{escalated}"

@@ -37,24 +37,27 @@ class ExamUnitSummary(db.Model):
     scored: Mapped[int] = mapped_column(default=0)  # assignments with a score
     score_sum: Mapped[float] = mapped_column(default=0)
     percent_sum: Mapped[float] = mapped_column(default=0)  # score as % of total points, summed
+    revision: Mapped[int] = mapped_column(default=0)  # counts recomputes: keys what a server keeps
 
 
 class StudyUnitWeek(db.Model):
-    """One unit's study in one local ISO week: check-ins by its current officers and attendance
-    of its officers at study sessions that started that week."""
+    """One unit's study in one local ISO week, by the people who belonged to it on each day:
+    check-ins, study minutes, attendance at sessions that started that week, and the sessions the
+    unit itself held (reports.summaries defines each figure)."""
 
     __tablename__ = "report_study_weeks"
     __table_args__ = (sa.Index("ix_report_study_weeks_week_unit", "week_start", "unit_id"),)
 
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
     week_start: Mapped[date] = mapped_column(primary_key=True)
-    officer_days: Mapped[int] = mapped_column(default=0)  # active officers x days of the week passed
     checkin_days: Mapped[int] = mapped_column(default=0)
     minutes: Mapped[int] = mapped_column(default=0)
     attendance_expected: Mapped[int] = mapped_column(default=0)
     attended: Mapped[int] = mapped_column(default=0)  # present or late
     on_leave: Mapped[int] = mapped_column(default=0)
     absent: Mapped[int] = mapped_column(default=0)  # absent without leave
+    sessions_held: Mapped[int] = mapped_column(default=0)
+    revision: Mapped[int] = mapped_column(default=0)
 
 
 class ReportState(db.Model):

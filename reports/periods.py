@@ -6,15 +6,16 @@ from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.errors import ValidationFailed
+from core.inputs import parse_day
 
 MAX_WEEKS = 106
 
 
 def _day(value, name) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(_l("%(name)s must be a date like 2026-11-23.", name=name), field=name) from None
+    day = parse_day(value)
+    if day is None:
+        raise ValidationFailed(_l("%(name)s must be a date like 2026-11-23.", name=name), field=name)
+    return day
 
 
 def period_from(args, today: date) -> tuple[date, date]:
@@ -30,13 +31,15 @@ def period_from(args, today: date) -> tuple[date, date]:
 
 
 def presets(today: date) -> list[tuple[object, date, date]]:
-    """Quick choices: (label, first Monday, last Monday)."""
+    """Quick choices: (label, first day, last day), each a run of whole weeks from a Monday to a
+    Sunday, so the period's fields show the days it covers (上周 of 11-23 is 11-16 to 11-22)."""
     this_week = clock.week_start(today)
     last_week = this_week - timedelta(days=7)
+    sunday = timedelta(days=6)
     return [
-        (_l("Last week"), last_week, last_week),
-        (_l("This week"), this_week, this_week),
-        (_l("Last 4 weeks"), last_week - timedelta(weeks=3), last_week),
-        (_l("Last 13 weeks"), last_week - timedelta(weeks=12), last_week),
-        (_l("Last 52 weeks"), last_week - timedelta(weeks=51), last_week),
+        (_l("Last week"), last_week, last_week + sunday),
+        (_l("This week"), this_week, this_week + sunday),
+        (_l("Last 4 weeks"), last_week - timedelta(weeks=3), last_week + sunday),
+        (_l("Last 13 weeks"), last_week - timedelta(weeks=12), last_week + sunday),
+        (_l("Last 52 weeks"), last_week - timedelta(weeks=51), last_week + sunday),
     ]

@@ -4,32 +4,36 @@ their .xlsx exports. Supervisors see their unit subtree; officers only their own
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.access import signed_in, supervisor_required
 from accounts.models import Role, Unit, User
 from accounts.scope import ensure_person_in_scope, ensure_unit_in_scope
+from appraisal import inspections
+from appraisal.sheet import person_rows, row_values, sheet_columns, year_so_far
 from core import clock
 from core.errors import NotFound, PermissionDenied
+from core.exporting import xlsx_download
 from core.extensions import db
+from core.inputs import id_arg
 from quiz.models import Exam
-from reports import charts, exam_report, exports, periods
-from reports.board import board_columns, build_board, figure_values
-from reports.labels import result_label
+from reports import charts, exam_report, exports, outstanding, periods
+from reports.board import DEFAULT_COLUMNS, board_columns, build_board, figure_values
+from reports.labels import outstanding_state, result_label
 from reports.record import build_record
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+BOARD_OUTSTANDING_ROWS = 20
+BOARD_FINDING_ROWS = 20
 
 
 def board_unit(unit_id) -> Unit:
-    """The unit asked for (default: the viewer's own; an admin's default is the top of the tree)."""
-    if unit_id:
-        try:
-            unit = db.session.get(Unit, int(unit_id))
-        except ValueError:
-            unit = None
+    """The unit asked for by id (default: the viewer's own; an admin's default is the top of the
+    tree); 404 for an id that is not one or names no unit."""
+    if unit_id is not None:
+        unit = db.session.get(Unit, unit_id)
         if unit is None:
             raise NotFound(_("This unit was not found."))
     elif current_user.role == Role.ADMIN:
@@ -50,43 +54,63 @@ def _breadcrumbs(unit: Unit) -> list[Unit]:
     return trail
 
 
-def _attachment(body: bytes, name: str):
-    stamp = clock.local(clock.now()).strftime("%Y%m%d")
-    return current_app.response_class(
-        body,
-        mimetype=exports.XLSX_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename={name}-{stamp}.xlsx"},
-    )
-
-
 @bp.get("/board")
 @supervisor_required
 def board():
-    unit = board_unit(request.args.get("unit"))
+    unit = board_unit(id_arg("unit"))
     today = clock.today()
     first, last = periods.period_from(request.args, today)
     result = build_board(unit, first, last)
     rows = [(row, figure_values(row.figures)) for row in result.rows]
     return render_template(
         "reports/board.html",
+        outstanding=outstanding.outstanding(unit, clock.now(), limit=BOARD_OUTSTANDING_ROWS),
+        outstanding_count=outstanding.count_outstanding(unit),
+        outstanding_state=outstanding_state,
+        result_label=result_label,
         board=result,
         rows=rows,
         total=figure_values(result.total),
         columns=board_columns(),
+        default_columns=DEFAULT_COLUMNS,
         presets=periods.presets(today),
         trail=_breadcrumbs(unit),
         charts=charts.trend_charts(result),
         recent_exams=_recent_exams(unit),
         last_day=last + timedelta(days=6),
+        inspections_held=inspections.count_inspections(unit, first, last + timedelta(days=6)),
+        open_findings=inspections.open_findings(unit, limit=BOARD_FINDING_ROWS),
+        open_findings_count=inspections.count_open_findings(unit),
+        today=today,
     )
 
 
 @bp.get("/board.xlsx")
 @supervisor_required
 def board_export():
-    unit = board_unit(request.args.get("unit"))
+    unit = board_unit(id_arg("unit"))
     first, last = periods.period_from(request.args, clock.today())
-    return _attachment(exports.board_xlsx(build_board(unit, first, last)), "board")
+    return xlsx_download("board", exports.board_sheets(build_board(unit, first, last)))
+
+
+@bp.get("/outstanding")
+@supervisor_required
+def outstanding_page():
+    unit = board_unit(id_arg("unit"))
+    return render_template(
+        "reports/outstanding.html",
+        unit=unit,
+        outstanding=outstanding.outstanding(unit, clock.now()),
+        outstanding_state=outstanding_state,
+        result_label=result_label,
+    )
+
+
+@bp.get("/outstanding.xlsx")
+@supervisor_required
+def outstanding_export():
+    unit = board_unit(id_arg("unit"))
+    return xlsx_download("outstanding", exports.outstanding_sheets(outstanding.outstanding(unit, clock.now())))
 
 
 def _recent_exams(unit: Unit, limit=8):
@@ -96,6 +120,7 @@ def _recent_exams(unit: Unit, limit=8):
     return db.session.scalars(
         sa.select(Exam)
         .where(Exam.retake_round == 0, sa.or_(Exam.scope_unit_id.in_(ids), Exam.scope_unit_id.in_(in_subtree)))
+        .where(Exam.withdrawn_at.is_(None))
         .where(Exam.opens_at <= clock.now())
         .order_by(Exam.opens_at.desc())
         .limit(limit)
@@ -143,20 +168,36 @@ def exam(exam_id):
 @supervisor_required
 def exam_export(exam_id):
     exam = _exam(exam_id)
-    return _attachment(exports.exam_xlsx(exam, *_exam_parts(exam)), f"exam-{exam.id}")
+    return xlsx_download(f"exam-{exam.id}", exports.exam_sheets(*_exam_parts(exam)))
 
 
 @bp.get("/me")
 @signed_in
 def my_record():
     record = build_record(current_user, clock.today())
-    return render_template("reports/record.html", record=record, own=True, result_label=result_label)
+    return render_template("reports/record.html", record=record, own=True, result_label=result_label,
+                           **_appraisal(current_user))  # fmt: skip
 
 
 @bp.get("/me.xlsx")
 @signed_in
 def my_record_export():
-    return _attachment(exports.record_xlsx(build_record(current_user, clock.today())), "record")
+    return xlsx_download("record", exports.record_sheets(build_record(current_user, clock.today())))
+
+
+def _appraisal(person: User) -> dict:
+    """The person's rows of the appraisal sheet over the year so far (one per unit belonged to)."""
+    first, last = year_so_far(clock.today())
+    rows = person_rows(person, first, last)
+    return {
+        "appraisal": {
+            "rows": rows,
+            "first": first,
+            "last_day": last + timedelta(days=6),
+            "columns": sheet_columns(),
+            "values": row_values,
+        }
+    }
 
 
 def _person(user_id) -> User:
@@ -171,14 +212,15 @@ def _person(user_id) -> User:
 @supervisor_required
 def person_record(user_id):
     record = build_record(_person(user_id), clock.today())
-    return render_template("reports/record.html", record=record, own=False, result_label=result_label)
+    return render_template("reports/record.html", record=record, own=False, result_label=result_label,
+                           **_appraisal(record.person))  # fmt: skip
 
 
 @bp.get("/people/<int:user_id>.xlsx")
 @supervisor_required
 def person_record_export(user_id):
     person = _person(user_id)
-    return _attachment(exports.record_xlsx(build_record(person, clock.today())), f"record-{person.id}")
+    return xlsx_download(f"record-{person.id}", exports.record_sheets(build_record(person, clock.today())))
 
 
 def board_url(unit: Unit, first, last) -> str:

@@ -2,7 +2,7 @@
 
 Frozen at Monday 2026-11-23 09:00 (Shanghai): "last week" is 2026-W47, Monday 11-16.
 
-east_station: S1 (world east_officer), S2, S3, and M (moved here from east_court after both tests)
+east_station: S1 (world east_officer), S2, S3, and M (moved here from east_court today, Monday 11-23)
 east_court:   C1 (world east_officer2), C2
 east_empty:   nobody
 west_police:  W1 (world west_officer)
@@ -12,13 +12,14 @@ E1, week 47 (city-wide, 100 points, pass 60), closed, with a retake R1:
   C1 passed 70 · C2 failed 50, failed the retake · M (from east_court) passed 80 · W1 absent
 E2, week 46 (east): S1 100, S2 60, S3 60, C2 80, M 70 passed; C1 failed 30, retake outstanding
 Check-ins week 47: S1 5 x 60 min, M 2 x 120, C1 7 x 30; outside it: S1 on 11-15 and 11-23.
-Session 11-18 (east): S1 present, S2 late, S3 absent, M present, C1 leave, C2 absent.
+Session 11-18 (east, 2 hours, closed): S1 present, S2 late, S3 absent, M present, C1 leave, C2 absent.
 """
 
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from accounts import services
 from accounts.models import UnitKind, User
 from core.extensions import db
 from reports.summaries import refresh_summaries
@@ -39,7 +40,7 @@ def build_campaign(world, frozen_clock):
     s2 = factories.UserFactory(username="s2", full_name="王二", unit=station)
     s3 = factories.UserFactory(username="s3", full_name="张三", unit=station)
     c2 = factories.UserFactory(username="c2", full_name="李四", unit=court)
-    m = factories.UserFactory(username="m1", full_name="赵调动", unit=station)
+    m = factories.UserFactory(username="m1", full_name="赵调动", unit=court)
 
     e2 = rf.make_exam(world["east"], local(2026, 11, 10), title="第46周周测")
     for user, score in ((s1, 100), (s2, 60), (s3, 60), (c2, 80)):
@@ -92,8 +93,9 @@ def build_campaign(world, frozen_clock):
             c2: A.ABSENT,
         },
     )
-    # The move: M now belongs to east_station; the tests stay with east_court.
-    m.unit_id = station.id
+    # The move, today (Monday 11-23): M now belongs to east_station; the tests stay with east_court,
+    # and so do M's study and attendance of the weeks before.
+    services.update_user(None, m, full_name=m.full_name, unit=station, role=m.role, phone=None, now=frozen_clock.now)
     # `world` was built before the clock froze: its people must not look changed in the future.
     db.session.execute(sa.update(User).values(updated_at=frozen_clock.now))
     db.session.commit()

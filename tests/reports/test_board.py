@@ -16,29 +16,34 @@ def _rows(board):
 def test_east_board_last_week(campaign):
     board = build_board(campaign["east"], W47, W47)
     rows = _rows(board)
-    assert list(rows) == ["东区公安分局", "东区人民法院", "东区司法局"]  # a child with no one still shows
+    # The district's own row first (it held the week's session itself); a child with no one still shows.
+    assert list(rows) == ["东区政法委", "东区公安分局", "东区人民法院", "东区司法局"]
+    assert rows["东区政法委"]["sessions_held"] == 1 and rows["东区政法委"]["assigned"] == 0
     police = rows["东区公安分局"]  # S1, S2, S3 (M's tests stay with the court)
     assert police["tests"] == 1
     assert (police["assigned"], police["took"], police["participation"]) == (3, 2, 66.7)
     assert (police["passed_first"], police["pass_rate_first"]) == (1, 33.3)
     assert (police["passed_after"], police["pass_rate_after"]) == (2, 66.7)
     assert (police["outstanding"], police["absent"], police["average_score"]) == (1, 1, 65.0)
-    # study: S1, S2, S3 and M now are the station's 4 officers x 7 days
-    assert (police["checkin_rate"], police["average_minutes"]) == (25.0, 19.3)
-    assert (police["attendance_rate"], police["session_absent"]) == (75.0, 1)
+    # study: S1, S2, S3 were the station's 3 officers x 7 days (M joined it after the week): S1's
+    # 5 check-ins, 300 minutes and 120 at the session; S2 120 at the session (late: credit from
+    # sign-in, none recorded here, so from the start)
+    assert (police["checkin_rate"], police["average_minutes"]) == (23.8, 25.7)
+    assert (police["attendance_rate"], police["session_absent"]) == (66.7, 1)
     court = rows["东区人民法院"]  # C1, C2 and M (assigned from the court)
     assert (court["assigned"], court["took"], court["participation"]) == (3, 3, 100.0)
     assert (court["passed_first"], court["passed_after"], court["pass_rate_after"]) == (2, 2, 66.7)
     assert (court["outstanding"], court["absent"], court["average_score"]) == (1, 0, 66.7)
-    assert (court["checkin_rate"], court["average_minutes"]) == (50.0, 15.0)
-    assert (court["attendance_rate"], court["session_absent"]) == (0.0, 1)
+    # C1, C2 and M (still in the court that week) x 7 days: C1 7 x 30, M 2 x 120 + 120 at the session
+    assert (court["checkin_rate"], court["average_minutes"]) == (42.9, 27.1)
+    assert (court["attendance_rate"], court["session_absent"]) == (33.3, 1)
     empty = rows["东区司法局"]
     assert empty["assigned"] == 0 and empty["participation"] is None and empty["checkin_rate"] is None
     total = figure_values(board.total)
     assert (total["tests"], total["assigned"], total["took"], total["participation"]) == (1, 6, 5, 83.3)
     assert (total["passed_first"], total["pass_rate_first"], total["passed_after"]) == (3, 50.0, 4)
     assert (total["outstanding"], total["absent"], total["average_score"]) == (2, 1, 66.0)
-    assert (total["checkin_rate"], total["average_minutes"]) == (33.3, 17.9)
+    assert (total["checkin_rate"], total["average_minutes"]) == (33.3, 26.4)
     assert (total["attendance_rate"], total["session_absent"]) == (50.0, 2)
 
 

@@ -1,14 +1,15 @@
 """Each server keeps a board's sums for REPORTS_BOARD_CACHE_SECONDS (issue 8: boards opened again
-and again during the evening test need not compete with the officers' saves for the database)."""
+and again during the evening test need not compete with the officers' saves for the database),
+under the version of the data they were summed from: a change shows on the very next board
+(issue 13: a stale per-server board once showed 待补考 3 for a minute when the figure was 1)."""
 
-from datetime import date
-
-import sqlalchemy as sa
+from datetime import date, timedelta
 
 import reports.board
 from core.extensions import db
+from quiz.models import ExamAssignment
 from reports.board import build_board, figure_values
-from reports.models import ExamUnitSummary
+from reports.summaries import refresh_exam_units
 from tests.support.statements import StatementLog
 
 W47 = date(2026, 11, 16)
@@ -18,7 +19,12 @@ def _summary_reads(log):
     return [s for s in log.statements if "report_exam_units" in s or "report_study_weeks" in s]
 
 
-def test_a_board_is_summed_once_per_period_and_copied_to_each_caller(app, campaign, monkeypatch):
+def _sums(log):
+    """The statements that add up figures (not the version check, which counts rows and revisions)."""
+    return [s for s in _summary_reads(log) if ".assigned" in s or ".checkin_days" in s]
+
+
+def test_a_board_is_summed_once_per_data_version_and_copied_to_each_caller(app, campaign, monkeypatch):
     app.config["REPORTS_BOARD_CACHE_SECONDS"] = 60
     now = [1000.0]
     monkeypatch.setattr(reports.board, "monotonic", lambda: now[0])
@@ -26,25 +32,30 @@ def test_a_board_is_summed_once_per_period_and_copied_to_each_caller(app, campai
     first = build_board(east, W47, W47)
     with StatementLog(db.engine) as log:
         again = build_board(east, W47, W47)
-    assert _summary_reads(log) == [], log.statements
+    assert _sums(log) == [] and len(_summary_reads(log)) == 2, log.statements  # the version, of both tables
     assert figure_values(again.total) == figure_values(first.total)
     assert [row.unit.id for row in again.rows] == [row.unit.id for row in first.rows]
     again.total.assigned += 100  # a caller's copy: what the server keeps is untouched
     assert build_board(east, W47, W47).total.assigned == first.total.assigned
 
-    # New summaries (the refresh job) show once the kept sums are older than the setting.
-    db.session.execute(
-        sa.update(ExamUnitSummary)
-        .where(ExamUnitSummary.week_start == W47)
-        .values(assigned=ExamUnitSummary.assigned + 1)
-    )
+    # A result changes (a retake passed, a late close): its summary row is recomputed, and the
+    # very next board shows it, however young the kept sums.
+    absentee = ExamAssignment.query.filter_by(exam_id=campaign["e1"].id, user_id=campaign["s3"].id).one()
+    absentee.cleared_at = campaign["e1"].closes_at + timedelta(days=3)
+    db.session.flush()
+    refresh_exam_units(campaign["e1"].id, [absentee.unit_id])
     db.session.commit()
-    assert build_board(east, W47, W47).total.assigned == first.total.assigned
-    now[0] += 61
     with StatementLog(db.engine) as log:
         fresh = build_board(east, W47, W47)
-    assert _summary_reads(log)
-    assert fresh.total.assigned > first.total.assigned
+    assert _sums(log)
+    assert fresh.total.outstanding == first.total.outstanding - 1
+    assert fresh.total.passed_after == first.total.passed_after + 1
+
+    # Kept sums also expire with the setting.
+    now[0] += 61
+    with StatementLog(db.engine) as log:
+        build_board(east, W47, W47)
+    assert _sums(log)
 
 
 def test_without_the_setting_every_board_is_summed_afresh(app, campaign):

@@ -64,9 +64,10 @@ def test_page_export_and_json_agree(campaign, login_as):
     sheet = list(book.worksheets[0].iter_rows(values_only=True))
     assert sheet[0][0] == "单位" and sheet[0][1] == "参考率"
     exported = {row[0]: list(row[1:]) for row in sheet[1:]}
-    assert list(exported) == ["东区公安分局", "东区人民法院", "东区司法局", "合计"]
+    # The district's own row: it held the week's session itself (sessions held is a unit's own figure).
+    assert list(exported) == ["东区政法委（本级）", "东区公安分局", "东区人民法院", "东区司法局", "合计"]
     for row in data["rows"]:
-        name = row["unit"]["name"]
+        name = row["unit"]["name"] + ("（本级）" if row["own_staff"] else "")
         from_json = [row[k] for k in keys]
         assert [_number(v) for v in parser.rows[name]] == [None if v is None else float(v) for v in from_json]
         assert exported[name] == from_json
@@ -175,16 +176,22 @@ def test_refresh_is_idempotent_and_follows_changes(campaign, frozen_clock):
 
     board = build_board(campaign["east"], date(2026, 11, 16), date(2026, 11, 16))
     court = next(r for r in board.rows if r.unit.id == campaign["east_court"].id)
-    assert figure_values(court.figures)["average_minutes"] == 20.0  # (6 x 30 + 100) / 14
+    # C1 (6 x 30 + 100), C2, and M (in the court that week: 2 x 120 + 120 at the session), 3 x 7 days
+    assert figure_values(court.figures)["average_minutes"] == 30.5
     frozen_clock.advance(timedelta(hours=1))
     refresh_summaries(frozen_clock.now)
     db.session.commit()
     frozen_clock.advance(timedelta(hours=1))
     assert refresh_summaries(frozen_clock.now) == 0
     db.session.commit()
-    frozen_clock.advance(timedelta(days=1))  # a new day: this week's officer-days grow
-    assert refresh_summaries(frozen_clock.now) == 1
+    # A new day: this week's officer-days grow with no job run (they come from the memberships).
+    this_week = date(2026, 11, 23)
+    before = build_board(campaign["east"], this_week, this_week).total.officer_days
+    frozen_clock.advance(timedelta(days=1))
+    assert refresh_summaries(frozen_clock.now) == 0
     db.session.commit()
+    after = build_board(campaign["east"], this_week, this_week).total.officer_days
+    assert (before, after) == (6, 12)  # 6 officers, Monday; Monday and Tuesday
 
 
 def test_workbench_panel(campaign, login_as, frozen_clock):
