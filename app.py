@@ -7,13 +7,25 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from accounts import access, admin_views, auth_views, import_views, people_views, unit_views
+from accounts import (
+    access,
+    admin_views,
+    audit_views,
+    auth_views,
+    device_views,
+    import_views,
+    people_views,
+    unit_views,
+)
 from accounts import audit as account_audit
 from accounts import cli as accounts_cli
 from accounts import models as account_models
 from accounts.settings import SETTING_SPECS as ACCOUNT_SETTINGS
+from appraisal import models as appraisal_models
+from appraisal import views as appraisal_views
+from appraisal.settings import SETTING_SPECS as APPRAISAL_SETTINGS
 from config import load_config
-from core import assets, formatting, i18n, security, settings, uploads
+from core import assets, formatting, i18n, inputs, security, settings, uploads
 from core import views as core_views
 from core.db import configure_engine
 from core.errors import register_error_handlers
@@ -32,11 +44,16 @@ from question_bank.settings import SETTING_SPECS as BANK_SETTINGS
 from quiz import api as quiz_api
 from quiz import cli as quiz_cli
 from quiz import manage_views as quiz_manage_views
+from quiz import missed_models as quiz_missed_models
 from quiz import models as quiz_models
+from quiz import prepared_models as quiz_prepared_models
+from quiz import publishing as quiz_publishing
+from quiz import status as quiz_status
 from quiz import take_views as quiz_take_views
 from quiz.settings import SETTING_SPECS as QUIZ_SETTINGS
 from reports import api as reports_api
 from reports import models as report_models
+from reports import summaries as report_summaries
 from reports import views as reports_views
 from reports.settings import SETTING_SPECS as REPORT_SETTINGS
 from scheduler import cli as scheduler_cli
@@ -44,9 +61,10 @@ from scheduler import models as scheduler_models
 from scheduler import views as scheduler_views
 from study import api as study_api
 from study import cli as study_cli
+from study import export_views as study_export_views
+from study import makeup, makeup_models, practice, practice_models
 from study import manage_views as study_manage_views
 from study import models as study_models
-from study import practice, practice_models
 from study import practice_views as study_practice_views
 from study import views as study_views
 from study.settings import SETTING_SPECS as STUDY_SETTINGS
@@ -61,23 +79,30 @@ MODEL_MODULES = (
     bank_models,
     study_models,
     quiz_models,
+    quiz_missed_models,
+    quiz_prepared_models,
     practice_models,
+    makeup_models,
     scheduler_models,
     report_models,
+    appraisal_models,
 )
 
 BLUEPRINTS = (
     core_views.bp,
     auth_views.bp,
+    device_views.bp,
     home_views.bp,
     notice_views.bp,
     unit_views.bp,
     people_views.bp,
     import_views.bp,
     admin_views.bp,
+    audit_views.bp,
     scheduler_views.bp,
     study_views.bp,
     study_manage_views.bp,
+    study_export_views.bp,
     study_api.bp,
     study_practice_views.bp,
     quiz_manage_views.bp,
@@ -89,6 +114,7 @@ BLUEPRINTS = (
     quiz_take_views.bp,
     reports_views.bp,
     reports_api.bp,
+    appraisal_views.bp,
 )
 
 COMMANDS = (
@@ -100,12 +126,23 @@ COMMANDS = (
     *quiz_cli.COMMANDS,
 )
 
-OPENAPI_PATHS = (core_views.OPENAPI_PATHS, study_api.OPENAPI_PATHS, quiz_api.OPENAPI_PATHS, reports_api.OPENAPI_PATHS)
+# What higher features do when a lower one announces a change (core.events), in this order.
+EVENT_HANDLERS = {
+    "exam_results_changed": (report_summaries.on_exam_results_changed,),
+    "assignments_closed": (makeup.assign_makeups,),
+    "exam_closed_for_everyone": (practice.book_wrong_answers,),
+    "study_days_changed": (report_summaries.on_study_days_changed, makeup.on_study_days_changed),
+    "person_changed": (quiz_publishing.withdraw_departed, report_summaries.on_person_changed),
+}
 
-# What else happens when an exam closes, in higher layers than quiz (quiz.closing calls these).
-EXAM_CLOSED_HOOKS = (practice.book_wrong_answers,)
-
-SETTING_SPECS = (*ACCOUNT_SETTINGS, *BANK_SETTINGS, *STUDY_SETTINGS, *QUIZ_SETTINGS, *REPORT_SETTINGS)
+SETTING_SPECS = (
+    *ACCOUNT_SETTINGS,
+    *BANK_SETTINGS,
+    *STUDY_SETTINGS,
+    *QUIZ_SETTINGS,
+    *REPORT_SETTINGS,
+    *APPRAISAL_SETTINGS,
+)
 
 
 def create_app(config=None):
@@ -119,10 +156,11 @@ def create_app(config=None):
     else:
         app.config.from_object(config)
     _fill_instance_defaults(app)
-    app.config["YINGZHI_OPENAPI_PATHS"] = OPENAPI_PATHS
     app.config["YINGZHI_SETTING_SPECS"] = SETTING_SPECS
-    app.config["YINGZHI_EXAM_CLOSED_HOOKS"] = EXAM_CLOSED_HOOKS
+    app.config["YINGZHI_EVENT_HANDLERS"] = EVENT_HANDLERS
+    app.config["YINGZHI_ATTEMPT_IN_PROGRESS"] = quiz_status.attempt_in_progress  # for core.closed_book
 
+    inputs.init_inputs(app)  # the id converter, before any route is added
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

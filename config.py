@@ -64,6 +64,9 @@ class Config:
         # autosave (S1 of bench/load.py), in process: CPU 3.1 -> 2.3 ms a request (best of 5 x 500).
         self.SESSION_REFRESH_EACH_REQUEST = False
         self.REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+        # 记住这台手机: how long a remembered device signs its holder in again without a password
+        # (accounts.devices; Flask-Login's own remember cookie is not used: it cannot be revoked).
+        self.REMEMBER_DEVICE_DAYS = _env_int("YINGZHI_REMEMBER_DEVICE_DAYS", 90)
 
         # CSRF tokens live as long as the session: an exam page open for an hour must still submit.
         self.WTF_CSRF_TIME_LIMIT = None
@@ -79,6 +82,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = False
         self.RATELIMIT_STRATEGY = "fixed-window"
+        # Keys in the shared store start with this, so several deployments (or test runs) can share one Redis.
+        self.RATELIMIT_KEY_PREFIX = _env("YINGZHI_RATELIMIT_KEY_PREFIX", "yingzhi")
         # Failed sign-ins per account: slowed after 5 in a minute, locked after 10 in 15 minutes.
         self.LOGIN_ACCOUNT_LIMITS = _env("YINGZHI_LOGIN_ACCOUNT_LIMITS", "5 per minute;10 per 15 minutes")
         # Failed sign-ins per address: generous, since a whole station may share one NAT address.
@@ -99,16 +104,38 @@ class Config:
         self.STUDY_LATE_GRACE_MINUTES = _env_int("YINGZHI_LATE_GRACE_MINUTES", 5)
         self.STUDY_WARNING_ABSENCES_IN_A_ROW = _env_int("YINGZHI_WARNING_ABSENCES_IN_A_ROW", 2)
         self.STUDY_WARNING_WEEK_PERCENT = _env_int("YINGZHI_WARNING_WEEK_PERCENT", 50)
+        self.STUDY_MAKEUP_MINUTES = _env_int("YINGZHI_STUDY_MAKEUP_MINUTES", 0)
         # Tests: the network grace after an attempt's deadline during which saves are still kept,
         # and how long the page may be hidden before it counts as leaving (admins change these)
         self.QUIZ_SAVE_GRACE_SECONDS = _env_int("YINGZHI_QUIZ_SAVE_GRACE_SECONDS", 30)
         self.QUIZ_LEAVE_TOLERANCE_SECONDS = _env_int("YINGZHI_QUIZ_LEAVE_TOLERANCE_SECONDS", 5)
+        self.QUIZ_RETAKE_REQUIRES_MAKEUP = _env_bool("YINGZHI_QUIZ_RETAKE_REQUIRES_MAKEUP", True)
+        self.QUIZ_CATCH_UP_MIN_HOURS = _env_int("YINGZHI_QUIZ_CATCH_UP_MIN_HOURS", 24)
+        # Papers drawn ahead per run of the prepare_papers job (every minute): small, so the write
+        # lock a run holds on SQLite never keeps autosaves waiting long.
+        self.QUIZ_PREPARE_BATCH = _env_int("YINGZHI_QUIZ_PREPARE_BATCH", 200)
         # Reports: the board's colour-cue targets in percent (admins change them in reports/settings.py)
         self.REPORTS_PARTICIPATION_TARGET = _env_int("YINGZHI_REPORTS_PARTICIPATION_TARGET", 95)
         self.REPORTS_PASS_RATE_TARGET = _env_int("YINGZHI_REPORTS_PASS_RATE_TARGET", 90)
         self.REPORTS_CHECKIN_TARGET = _env_int("YINGZHI_REPORTS_CHECKIN_TARGET", 80)
         self.REPORTS_ATTENDANCE_TARGET = _env_int("YINGZHI_REPORTS_ATTENDANCE_TARGET", 90)
         self.REPORTS_BULLETIN_NAMES_PEOPLE = _env_bool("YINGZHI_REPORTS_BULLETIN_NAMES_PEOPLE", True)
+        # Year-end appraisal (年终绩效): the weights of its score, the pass line and the lagging
+        # rules (admins change them in appraisal/settings.py; a rule at 0 is off)
+        self.APPRAISAL_WEIGHT_PASS = _env_int("YINGZHI_APPRAISAL_WEIGHT_PASS", 30)
+        self.APPRAISAL_WEIGHT_FIRST_PASS = _env_int("YINGZHI_APPRAISAL_WEIGHT_FIRST_PASS", 10)
+        self.APPRAISAL_WEIGHT_PARTICIPATION = _env_int("YINGZHI_APPRAISAL_WEIGHT_PARTICIPATION", 10)
+        self.APPRAISAL_WEIGHT_STUDY = _env_int("YINGZHI_APPRAISAL_WEIGHT_STUDY", 25)
+        self.APPRAISAL_WEIGHT_ATTENDANCE = _env_int("YINGZHI_APPRAISAL_WEIGHT_ATTENDANCE", 15)
+        self.APPRAISAL_WEIGHT_READINGS = _env_int("YINGZHI_APPRAISAL_WEIGHT_READINGS", 5)
+        self.APPRAISAL_WEIGHT_SPOT_CHECKS = _env_int("YINGZHI_APPRAISAL_WEIGHT_SPOT_CHECKS", 5)
+        self.APPRAISAL_PASS_LINE = _env_int("YINGZHI_APPRAISAL_PASS_LINE", 60)
+        self.APPRAISAL_LAG_BELOW_PASS_LINE = _env_bool("YINGZHI_APPRAISAL_LAG_BELOW_PASS_LINE", True)
+        self.APPRAISAL_LAG_OUTSTANDING = _env_int("YINGZHI_APPRAISAL_LAG_OUTSTANDING", 1)
+        self.APPRAISAL_LAG_STUDY_PERCENT = _env_int("YINGZHI_APPRAISAL_LAG_STUDY_PERCENT", 50)
+        self.APPRAISAL_LAG_SESSION_ABSENCES = _env_int("YINGZHI_APPRAISAL_LAG_SESSION_ABSENCES", 3)
+        self.APPRAISAL_LAG_UNIT_PASS_RATE = _env_int("YINGZHI_APPRAISAL_LAG_UNIT_PASS_RATE", 90)
+        self.APPRAISAL_LAG_UNIT_LAGGING_SHARE = _env_int("YINGZHI_APPRAISAL_LAG_UNIT_LAGGING_SHARE", 10)
         # Each server keeps a board's sums this long (the summaries behind them are refreshed
         # every 5 minutes anyway); 0 computes them on every request.
         self.REPORTS_BOARD_CACHE_SECONDS = _env_int("YINGZHI_REPORTS_BOARD_CACHE_SECONDS", 60)

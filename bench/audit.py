@@ -6,6 +6,8 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from bench import world
+
 
 @contextlib.contextmanager
 def app_context(database_url: str):
@@ -68,12 +70,17 @@ def fill_answers(database_url: str, exam_id: int) -> int:
         return len(updates)
 
 
-def audit_exam(database_url: str, exam_id: int, acknowledged: dict, submitted: dict) -> dict:
+def audit_exam(
+    database_url: str, exam_id: int, acknowledged: dict, submitted: dict, officers=None, handed_out=None
+) -> dict:
     """Check the database against what the simulated officers were told.
 
     `acknowledged`: {(attempt_id, item_id): response} of the last save each officer had a 2xx for;
-    `submitted`: {attempt_id: score the submit answered}. Returns counts of problems (all should
-    be 0): answers lost or different, attempts doubled, submits not graded or graded differently.
+    `submitted`: {attempt_id: score the submit answered}; `officers` (optional): how many were
+    released to start (the burst), each of whom must hold one attempt with the whole paper;
+    `handed_out` (optional): {attempt_id: items} of the papers the starts answered.
+    Returns counts of problems (all should be 0): officers without their whole paper, answers lost
+    or different, attempts doubled, submits not graded or graded differently.
     """
     from quiz.models import Attempt, ExamAssignment, PaperItem
 
@@ -114,7 +121,18 @@ def audit_exam(database_url: str, exam_id: int, acknowledged: dict, submitted: d
         for attempt_id in submitted
         if attempt_id in by_id and counted.get(by_id[attempt_id].assignment_id) != attempt_id
     )
-    return {
+    items_per_attempt = Counter(row.attempt_id for row in items)
+    report = {}
+    if officers is not None:
+        whole = sum(1 for attempt_id in by_id if items_per_attempt.get(attempt_id) == PAPER_ITEMS)
+        report["officers released"] = officers
+        report["officers without their whole paper"] = max(0, officers - whole)
+    if handed_out is not None:
+        report["papers handed out"] = len(handed_out)
+        report["papers handed out but not stored"] = sum(
+            1 for attempt_id, count in handed_out.items() if items_per_attempt.get(attempt_id) != count
+        )
+    return report | {
         "answers acknowledged": len(acknowledged),
         "answers lost": lost,
         "answers stored differently": different,
@@ -138,7 +156,10 @@ def _same_answer(stored, sent, option_order) -> bool:
         return False
 
 
+PAPER_ITEMS = sum(count for _kind, count, _points in world.BLUEPRINT)
 PROBLEM_KEYS = (
+    "officers without their whole paper",
+    "papers handed out but not stored",
     "answers lost",
     "answers stored differently",
     "officers with more than one attempt",

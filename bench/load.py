@@ -21,6 +21,12 @@ What one run does, in order:
    database audited afterwards), then ONE table: requests/s, p50/p95/p99, errors, and the ratio to
    the ceiling BENCHMARKS.md names for the scenario.
 
+B is the start burst (issue 17): every signed-in officer (or --burst-officers) released on one
+barrier, each pressing start at once, then saving --burst-answers answers with think time and
+submitting; it reports the time from the release to the last paper in hand, start p50/p99, the
+load generator's own CPU until then, and the audit (papers stored as handed out, answers, one
+attempt each). Papers are prepared first, as the scheduler's prepare_papers job would have.
+
 S6-S9 time the progress board of a reporting city built beside the officers (bench/world.py with
 bench/reports_scale.py: --report-officers 10,000 in 200 units, 52 weeks of tests, check-ins and
 study sessions, summary tables built): S6 one district over 52 weeks, S7 the city over one week,
@@ -42,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import audit, peak, quiz_client, servers, sessions, world, wrk  # noqa: E402
+from bench import audit, burst, peak, quiz_client, servers, sessions, world, wrk  # noqa: E402
 
 APP = "app:create_app()"
 CEILING_APP = "bench.ceiling_app:create_app()"
@@ -231,6 +237,7 @@ class Bench:
             print(f"signed in {len(officers)} officers in {time.perf_counter() - started:.0f} s", flush=True)
             by_name = {session.username: session for session in officers}
             answering = officers[:64]
+            self.burst(base, officers)
             try:
                 papers = start_all(base, answering, self.exams["answers"])
             except Exception as error:  # noqa: BLE001 (the API of issue 4 may not be there yet)
@@ -291,10 +298,83 @@ class Bench:
         result = self.measure(base, requests, 16)
         self.rows.append(from_wrk("S3 paper (resume)", 16, result, bare, "bare", note="20 items + saved answers"))
 
+    def prepare(self) -> tuple[int, float]:
+        """Draw the papers the scheduler's prepare_papers job would have drawn by now (the exams
+        were published at build; every start since made the officer's other papers stale).
+        Returns (papers drawn, seconds)."""
+        began = time.perf_counter()
+        with audit.app_context(self.url):
+            from core import clock
+            from quiz.prepared import prepare_all
+
+            drawn = prepare_all(clock.now())
+        return drawn, time.perf_counter() - began
+
+    def burst(self, base, officers):
+        """B: every officer signed in beforehand, released together on one gate (bench/burst.py:
+        each officer's start once, over --burst-connections connections opened before the
+        release). The figure is the time from the release to the last paper in hand, with the
+        load generator's own CPU beside it. Then each officer, on httpx, resumes their paper
+        within --burst-resume-window seconds, saves --burst-answers answers with think time and
+        submits; the audit checks that every officer holds one attempt with the whole paper they
+        were handed, and every acknowledged save and submit."""
+        if not self.wanted("B"):
+            return
+        count = min(self.args.burst_officers or len(officers), len(officers))
+        released = officers[:count]
+        drawn, took = self.prepare()
+        print(f"B: {drawn} papers prepared in {took:.1f} s; releasing {count} officers", flush=True)
+        exam_id = self.exams["burst"]
+        result = burst.release(base, released, exam_id, self.args.burst_connections)
+        low, high = (float(x) for x in self.args.burst_think.split("-"))
+        answered = peak.replay(
+            base,
+            released,
+            exam_id,
+            think=(low, high),
+            start_window=self.args.burst_resume_window,
+            connections=self.args.s5_connections,
+            answers=self.args.burst_answers,
+        )
+        report = audit.audit_exam(
+            self.url, exam_id, answered.acknowledged, answered.submitted, officers=count, handed_out=result.started
+        )
+        last = result.last_paper
+        served = len(result.papers) / last if last else 0.0
+        note = (
+            f"{count} officers released at once over {min(self.args.burst_connections, count)} connections: "
+            + (f"the last paper {last:.2f} s after the release" if last else "no paper")
+            + f" ({len(result.papers)} papers, {served:.0f}/s served, {count} offered at once); "
+            f"{drawn} papers prepared beforehand in {took:.0f} s; load generator CPU {result.client_cpu:.2f} s "
+            f"({100 * result.client_cpu / last if last else 0:.0f} % of one core) until then; "
+            f"then {self.args.burst_answers} answers each (think {self.args.burst_think} s): saves acked "
+            f"{report['answers acknowledged']}, submits {report['attempts submitted']}, {answered.errors} errors; "
+            f"audit problems {audit.problems(report)}"
+        )
+        if result.error_samples:
+            note += "; first error: " + result.error_samples[0][:80]
+        self.rows.append(
+            Row(
+                "B start burst",
+                str(count),
+                served or None,
+                percentile(result.latencies, 0.50) * 1000 if result.latencies else None,
+                percentile(result.latencies, 0.95) * 1000 if result.latencies else None,
+                percentile(result.latencies, 0.99) * 1000 if result.latencies else None,
+                result.errors + answered.errors + audit.problems(report),
+                served / self.ceilings["insert"] if served else None,
+                "insert",
+                note,
+            )
+        )
+        print("B audit:", report, flush=True)
+
     def s2_s4(self, base, officers, by_name, insert):
         for connections, use in ((16, "start_c16"), (64, "start_c64")):
             if not self.wanted("S2"):
                 break
+            drawn, took = self.prepare()
+            print(f"S2 c={connections}: {drawn} papers prepared in {took:.1f} s", flush=True)
             exam_id = self.exams[use]
             requests = [wrk.Request("POST", quiz_client.start_path(exam_id), s.cookie, s.csrf, "{}") for s in officers]
             result = self.measure(base, requests, connections, once=True)
@@ -380,6 +460,7 @@ class Bench:
     def s5(self, base, officers):
         low, high = (float(x) for x in self.args.s5_think.split("-"))
         plan = peak_plan(self.ceilings["bare"], (low, high), self.args.s5_officers)
+        self.prepare()  # as the scheduler would have: the starts of S1-S4 made these papers stale
         count = min(plan["officers"], len(officers))
         window = self.args.s5_start_window if self.args.s5_start_window is not None else plan["start_window"]
         result = peak.replay(
@@ -452,6 +533,13 @@ def parse_args(argv=None):
         "50 starts/s, scaled like the officers)",
     )
     parser.add_argument("--s5-connections", type=int, default=128, help="client connection pool for S5")
+    parser.add_argument("--burst-officers", type=int, help="officers in the start burst B (default: all signed in)")
+    parser.add_argument("--burst-think", default="10-30", help="B: think time between answers, seconds")
+    parser.add_argument("--burst-answers", type=int, default=5, help="B: answers each officer saves before submitting")
+    parser.add_argument("--burst-connections", type=int, default=128, help="B: connections open at the release")
+    parser.add_argument(
+        "--burst-resume-window", type=float, default=30, help="B: officers resume their paper within this many s"
+    )
     parser.add_argument(
         "--report-officers", type=int, default=10000, help="officers of the reporting city for S6-S9 (0: none)"
     )

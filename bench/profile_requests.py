@@ -109,6 +109,11 @@ def main(argv=None):
             other = app.test_client()
             token = sign_in(other, world.officer_username(number), world.OFFICER_PASSWORD)
             officers.append((other, {"X-CSRFToken": token}))
+        with app.app_context():  # as the scheduler's prepare_papers job would have (quiz.prepared)
+            from core import clock
+            from quiz.prepared import prepare_all
+
+            print(f"papers prepared: {prepare_all(clock.now())}", flush=True)
         queue = list(officers)
         started_ids = []
 

@@ -172,6 +172,16 @@ def build(app, officers_count, weeks):
         ),
     )
     officer_ids = list(range(first_user, first_user + officers_count))
+    joined = now - timedelta(days=400)
+    insert(
+        conn,
+        "unit_memberships",
+        ["user_id", "unit_id", "started_at", "ended_at", "first_day", "end_day"],
+        (
+            (first_user + i, officer_units[i], joined, None, clock.local(joined).date(), None)
+            for i in range(officers_count)
+        ),
+    )
     district_of = {}
     for unit in db.session.scalars(sa.select(Unit)):
         parts = [int(p) for p in unit.path.strip("/").split("/")]

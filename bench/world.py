@@ -107,7 +107,7 @@ def build(database_url: str, officers: int, report_officers: int = 0, report_wee
 BLUEPRINT = (("single", 10, 5), ("multiple", 4, 5), ("true_false", 4, 5), ("fill", 2, 5))
 # One open exam per use, all for every bench officer: an officer may start each exam once, so the
 # scenarios that consume starts (S2) or submits (S4) get exams of their own.
-EXAM_USES = ("answers", "start_c16", "start_c64", "submit", "peak")
+EXAM_USES = ("answers", "start_c16", "start_c64", "submit", "peak", "burst")
 
 
 def bench_bank(now):

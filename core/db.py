@@ -80,13 +80,15 @@ def _sqlite_on_begin(connection):
     busy_timeout) when another connection wrote in between. So every transaction that may write
     (any request but GET/HEAD, and every CLI command, job and test) begins IMMEDIATE and waits its
     turn, while GET requests read from their WAL snapshot without blocking anyone. Views marked
-    `reads_before_writes` begin as readers too, until they call `take_write_lock`.
+    `reads_before_writes` begin as readers too, until they call `take_write_lock`; so does a GET
+    request that must write after all (a remembered device signing its holder in again).
     """
     if not has_request_context():
         connection.exec_driver_sql(sqlite_begin_outside_requests.get())
-    elif request.method in ("GET", "HEAD", "OPTIONS"):
-        connection.exec_driver_sql("BEGIN")
-    elif _view_reads_before_writes() and not g.pop("_sqlite_write_next", False):
+    elif g.pop("_sqlite_write_next", False):
+        g._sqlite_reading = False
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif request.method in ("GET", "HEAD", "OPTIONS") or _view_reads_before_writes():
         g._sqlite_reading = True
         connection.exec_driver_sql("BEGIN")
     else:
@@ -111,8 +113,8 @@ def _view_reads_before_writes() -> bool:
 
 
 def take_write_lock(session) -> None:
-    """Before the first write of a `reads_before_writes` view: on SQLite, end the read-only
-    transaction (keeping what it loaded) so the next one begins IMMEDIATE. A no-op elsewhere:
+    """Before the first write of a `reads_before_writes` view (or of a GET request): on SQLite, end
+    the read-only transaction (keeping what it loaded) so the next one begins IMMEDIATE. A no-op elsewhere:
     PostgreSQL's writes lock only the rows they touch, and every other SQLite transaction that
     may write already began IMMEDIATE."""
     if not has_request_context() or not g.get("_sqlite_reading"):

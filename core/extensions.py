@@ -1,6 +1,6 @@
 """Flask extensions, created unbound here and initialised in create_app."""
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_qualified_name, get_remote_address
@@ -11,8 +11,19 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from core.db import Base
+from core.inputs import page_arg
 
-db = SQLAlchemy(model_class=Base)
+
+class _SQLAlchemy(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """Flask-SQLAlchemy's paginate, with the page read through core.inputs.page_arg: a page
+        number past any real list is a 404, not an offset the database cannot hold."""
+        if page is None and has_request_context():
+            page = page_arg()
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,6 +1,7 @@
 """`flask seed-demo`: build the demo deployment, step by step, through the services."""
 
 import random
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -10,17 +11,21 @@ from flask.cli import with_appcontext
 from accounts.models import Unit
 from core import clock
 from core.extensions import db
+from demo.appraisal import seed_inspections
 from demo.bank import seed_bank
 from demo.people import DEMO_PASSWORD, seed_people
 from demo.quiz import seed_quiz
 from demo.reports import seed_reports
 from demo.study import seed_study
 
+HISTORY_WEEKS = 10
+
 # Each later feature adds its step here: (label, function(now, rng, city) -> summary text).
 STEPS = (
     ("question bank", seed_bank),
     ("study", seed_study),
     ("tests", seed_quiz),
+    ("inspections", seed_inspections),
     ("reports", seed_reports),
 )
 
@@ -39,7 +44,9 @@ def seed_demo_command(if_empty):
         raise click.ClickException("the database already has data; seed-demo needs an empty database")
     now = clock.now()
     rng = random.Random(2026)
-    city = seed_people(now, rng)
+    # The people joined before the ten weeks of history the later steps write (memberships count
+    # nobody before their account).
+    city = seed_people(now - timedelta(weeks=HISTORY_WEEKS), rng)
     db.session.commit()
     click.echo(f"people: {len(city['officers'])} officers in {len(city['districts'])} districts")
     for label, step in STEPS:

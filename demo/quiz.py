@@ -33,6 +33,7 @@ from quiz.models import (
 )
 from quiz.papers import attempt_seed, draw_paper
 from quiz.publishing import publish_exam
+from quiz.recurrence import period_title
 
 PAST_WEEKS = 8
 DEMO_OFFICERS = ("officer", "officer2")
@@ -113,7 +114,6 @@ def _publish_week(template, monday, now=None) -> Exam:
     closes_at = clock.local_datetime(monday + timedelta(days=6), CLOSE_AT)
     if now is not None:  # this week's test is open whatever the hour of the setup
         opens_at = min(opens_at, now - timedelta(hours=1))
-    week = monday.isocalendar().week
     exam = publish_exam(
         None,
         template,
@@ -121,7 +121,7 @@ def _publish_week(template, monday, now=None) -> Exam:
         closes_at=closes_at,
         now=opens_at - timedelta(minutes=5),
         period_key=clock.week_key(monday),
-        title=f"{monday.year}年第{week}周应知应会周测",
+        title=period_title(template, clock.week_key(monday)),
     )
     db.session.flush()
     return exam
@@ -234,7 +234,7 @@ def _close_chain(exam, now, skill, versions, rng) -> int:
         closed_at = exam.closes_at + save_grace()
         counts = close_exam(exam, closed_at)
         db.session.flush()
-        if not counts.get("retakes"):
+        if not counts.get("retake_added"):
             break
         made += 1
         exam = db.session.scalar(sa.select(Exam).where(Exam.retake_of_id == exam.id))

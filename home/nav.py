@@ -6,6 +6,7 @@ blueprint is registered. Officers get the first entries as a bottom tab bar on p
 
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from accounts.models import Role
@@ -33,12 +34,14 @@ NAV_ITEMS = (
     ("study_manage.spotchecks", _l("Notes spot-checks"), "search", MANAGERS, False),
     ("reports.board", _l("Progress board"), "chart", MANAGERS, False),
     ("reports.bulletins", _l("Bulletins"), "megaphone", MANAGERS, False),
+    ("appraisal.sheet", _l("Year-end appraisal"), "target", MANAGERS, False),
+    ("appraisal.inspection_list", _l("Inspections"), "shield", MANAGERS, False),
     ("bank.index", _l("Question bank"), "database", MANAGERS, False),
-    ("people.index", _l("People"), "user", MANAGERS, False),
+    ("people.index", lazy_pgettext("menu", "People"), "user", MANAGERS, False),
     ("units.index", _l("Units"), "tree", MANAGERS, False),
     ("jobs.index", _l("Scheduled jobs"), "clock", (ADMIN,), False),
     ("admin.settings", _l("Settings"), "gear", (ADMIN,), False),
-    ("admin.audit_log", _l("Audit log"), "shield", (ADMIN,), False),
+    ("audit.log", _l("Audit log"), "shield", (ADMIN,), False),
 )
 
 

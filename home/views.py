@@ -26,7 +26,12 @@ def index():
     latest = db.session.scalars(notices.notices_for(current_user.id).limit(5)).all()
     if not current_user.is_supervisor:
         now = clock.now()
-        panels = [quiz_panels.officer_panel(current_user, now), study_panels.officer_panel(current_user, now)]
+        panels = [
+            study_panels.retake_panel(current_user, now),
+            quiz_panels.officer_panel(current_user, now),
+            study_panels.officer_panel(current_user, now),
+        ]
+        panels = [panel for panel in panels if panel is not None]
         return render_template("home/officer.html", latest=latest, render_title=notices.render_title, panels=panels)
     people = people_visible_to(current_user).where(User.active).subquery()
     stats = {

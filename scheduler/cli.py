@@ -1,13 +1,14 @@
 """`flask scheduler` (the one scheduler process) and `flask run-due-jobs [--at TIME]`."""
 
 import logging
+import socket
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from core import clock
-from scheduler import process, runner
+from scheduler import heartbeat, process, runner
 
 
 @click.command("scheduler")
@@ -28,6 +29,8 @@ def run_due_jobs_command(at_text):
         clock.freeze(at)  # everything the jobs stamp reads the simulated time
     try:
         results = runner.run_due(at, trigger="cli")
+        if not at_text:  # a real tick (cron), not a simulated time
+            heartbeat.beat(f"{socket.gethostname()}:run-due-jobs", at, force=True)
     finally:
         if at_text:
             clock.freeze(None)

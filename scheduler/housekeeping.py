@@ -1,12 +1,16 @@
-"""The nightly clean-up: expired uploads, old sign-in records, old job history."""
+"""The nightly clean-up: expired uploads, old sign-in records and remembered devices, old job
+history, the heartbeats of schedulers long gone."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
+from accounts.devices import prune_remembered_devices
 from accounts.services import prune_login_sessions
 from core.extensions import db
 from core.uploads import prune_expired_uploads
+from quiz.prepared import discard_finished
+from scheduler import heartbeat
 from scheduler.models import JobRun
 
 KEEP_JOB_HISTORY = timedelta(days=60)
@@ -22,5 +26,8 @@ def run_housekeeping(now) -> dict:
     return {
         "uploads": prune_expired_uploads(now),
         "login_sessions": prune_login_sessions(now),
+        "remembered_devices": prune_remembered_devices(now),
         "job_runs": prune_job_runs(now),
+        "heartbeats": heartbeat.prune(now),
+        "prepared_papers": discard_finished(now),
     }

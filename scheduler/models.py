@@ -1,4 +1,5 @@
-"""Job history: one row per run of a scheduled job, with its outcome and counts."""
+"""Job history: one row per run of a scheduled job, with its outcome and counts; and the scheduler
+process's heartbeat."""
 
 from datetime import datetime
 
@@ -39,3 +40,14 @@ class JobRun(db.Model):
     outcome: Mapped[str] = mapped_column(sa.String(10))  # ok, error
     counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class SchedulerHeartbeat(db.Model):
+    """The last tick of each scheduler process (host:pid): written when it starts and whenever
+    it runs its jobs, so the jobs page can tell whether a scheduler is running."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    runner: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime] = mapped_column(index=True)

@@ -2,7 +2,8 @@
 
 Used only by `flask scheduler`. In-memory job store (jobs are defined in code; nothing pickled in
 the database). On start it catches up: every job whose latest slot has no successful run runs
-once. Each fire pushes an app context and hands over to scheduler.runner.
+once. Each fire pushes an app context and hands over to scheduler.runner, then records the
+process's heartbeat (scheduler.heartbeat) for the jobs page.
 """
 
 import logging
@@ -12,8 +13,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from core import clock
+from scheduler import heartbeat, runner
 from scheduler import jobs as job_table
-from scheduler import runner
 
 log = logging.getLogger("yingzhi.scheduler")
 
@@ -22,6 +23,7 @@ def _fire(app, name):
     with app.app_context():
         result = runner.run_job(name, clock.now(), trigger="schedule")
         log.info(result.summary())
+        heartbeat.beat(runner.RUNNER, clock.now())
 
 
 def build_scheduler(app) -> BlockingScheduler:
@@ -41,8 +43,10 @@ def build_scheduler(app) -> BlockingScheduler:
 def run_forever(app) -> None:
     """Catch up, then run the schedule until SIGTERM/SIGINT."""
     with app.app_context():
+        heartbeat.beat(runner.RUNNER, clock.now(), force=True)
         for result in runner.run_due(clock.now(), trigger="catch-up"):
             log.info("catch-up %s", result.summary())
+        heartbeat.beat(runner.RUNNER, clock.now(), force=True)
     scheduler = build_scheduler(app)
 
     def stop(_signum, _frame):

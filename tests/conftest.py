@@ -21,6 +21,7 @@ from core import clock
 from core.db import sqlite_begin_outside_requests
 from core.extensions import db, limiter
 from tests import factories
+from tests.support.tools import MISSING
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -28,6 +29,18 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium through Playwright (SQLite run only)")
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (skipped on SQLite)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say at the end what this machine could not test for want of a tool (tests/support/tools.py)."""
+    reasons = {
+        str(report.longrepr[-1]).removeprefix("Skipped: ") for report in terminalreporter.stats.get("skipped", [])
+    }
+    missing = sorted(text for text in MISSING.values() if text in reasons)
+    if missing:
+        terminalreporter.section("not tested on this machine")
+        for text in missing:
+            terminalreporter.line(text)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -146,14 +159,19 @@ def _end_test_snapshot():
 
 
 def _empty_tables(database_url):
+    """Delete every row, children first, and start the ids again at 1. On PostgreSQL a DELETE of
+    the few rows a test made, and one statement resetting every sequence, take about 20 ms where
+    a TRUNCATE of all the tables takes 0.8 s (it rewrites each table's files): that, on every
+    test, was a third of the suite's run on PostgreSQL."""
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.delete())
         if _is_postgres(database_url):
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            conn.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
 
 
 def reload(obj):

@@ -1,6 +1,8 @@
 """factory_boy factories. They build through the services, as the app does, and commit, so that
 requests made by the test client (in their own session) see the rows."""
 
+from datetime import UTC, datetime
+
 import factory
 
 from accounts import services, units
@@ -10,6 +12,7 @@ from core.extensions import db
 from notices.models import Notice
 
 TEST_PASSWORD = "correct-horse-battery-2026"
+ACCOUNTS_SINCE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class ServiceFactory(factory.Factory):
@@ -51,7 +54,10 @@ class UserFactory(ServiceFactory):
 
     @classmethod
     def _build_object(cls, **kwargs):
-        user, _ = services.create_user(None, now=clock.now(), **kwargs)
+        # People exist from well before any test's frozen clock unless the test says when they
+        # joined (`created_at`): figures and check-ins count nobody before their account.
+        created_at = kwargs.pop("created_at", None) or ACCOUNTS_SINCE
+        user, _ = services.create_user(None, now=created_at, **kwargs)
         return user
 
 

@@ -8,6 +8,7 @@ arguments here when it adds routes with new argument names.
 
 from datetime import timedelta
 
+from accounts import devices
 from core import clock
 from core.extensions import db
 from notices import services as notices
@@ -24,6 +25,13 @@ def _notice_for(user):
     notices.notify([user.id], kind="test", title="Test notice", now=clock.now())
     db.session.commit()
     return db.session.query(Notice).filter_by(user_id=user.id).order_by(Notice.id.desc()).first().id
+
+
+def _device_for(user):
+    """A remembered device of `user`."""
+    device, _token = devices.remember_device(user, now=clock.now(), days=90, user_agent="access test")
+    db.session.commit()
+    return device.id
 
 
 def _study_ids(officer, unit):
@@ -76,6 +84,24 @@ def _wrong_answer_for(user, question_id):
     return entry.id
 
 
+def _missed_id(template_id):
+    """A test period the scheduler held (missed) for the template."""
+    from quiz.missed_models import MissedPeriod, MissedReason
+
+    now = clock.now()
+    missed = MissedPeriod(
+        template_id=template_id,
+        period_key=f"2020-W{template_id % 50 + 1:02d}",
+        opens_at=now - timedelta(days=9),
+        closes_at=now - timedelta(days=3),
+        reason=MissedReason.WINDOW_PASSED,
+        found_at=now,
+    )
+    db.session.add(missed)
+    db.session.commit()
+    return missed.id
+
+
 def _bulletin_id(unit):
     """A published bulletin of `unit` (readable by the people in it, managed by its supervisors)."""
     bulletin = reports_bulletins.draft_bulletin(None, unit, clock.week_start(clock.today()), clock.now())
@@ -84,18 +110,40 @@ def _bulletin_id(unit):
     return bulletin.id
 
 
+def _inspection_ids(actor, unit):
+    """An inspection of `unit` with one open finding, recorded by `actor` (None: the system)."""
+    from appraisal import inspections
+    from appraisal.models import InspectionKind
+
+    inspection = inspections.record_inspection(
+        actor,
+        unit,
+        day=clock.today(),
+        kind=InspectionKind.RANDOM,
+        inspectors="访问测试督查组",
+        checked="学习笔记",
+        findings=[("访问测试发现的问题", clock.today() + timedelta(days=7))],
+        now=clock.now(),
+    )
+    db.session.commit()
+    return {"inspection_id": inspection.id, "finding_id": inspection.findings[0].id}
+
+
 def east_ids(world):
     return {
         "unit_id": world["east_station"].id,
         "user_id": world["east_officer"].id,
+        "device_id": _device_for(world["east_officer"]),
         "notice_id": _notice_for(world["east_officer"]),
         "job_name": "housekeeping",
         **_study_ids(world["east_officer"], world["east_station"]),
         "day": clock.today().isoformat(),
         **(bank := _bank_ids()),
         "wrong_id": _wrong_answer_for(world["east_officer"], bank["question_id"]),
-        **_quiz_ids(world["east_officer"], world["east"]),
+        **(quiz := _quiz_ids(world["east_officer"], world["east"])),
+        "missed_id": _missed_id(quiz["template_id"]),
         "bulletin_id": _bulletin_id(world["east"]),
+        **_inspection_ids(None, world["east_station"]),
     }
 
 
@@ -103,6 +151,7 @@ def colleague_ids(world):
     return {
         "unit_id": world["east_court"].id,
         "user_id": world["east_officer2"].id,
+        "device_id": _device_for(world["east_officer2"]),
         "notice_id": _notice_for(world["east_officer2"]),
         "job_name": "housekeeping",
         **_study_ids(world["east_officer2"], world["east_court"]),
@@ -112,7 +161,10 @@ def colleague_ids(world):
         **(bank := _bank_ids()),
         "wrong_id": _wrong_answer_for(world["east_officer2"], bank["question_id"]),
         # An exam assigned to the colleague alone, and the colleague's attempt at it.
-        **_quiz_ids(world["east_officer2"], world["east"], only_officer=True),
+        **(quiz := _quiz_ids(world["east_officer2"], world["east"], only_officer=True)),
+        "missed_id": _missed_id(quiz["template_id"]),
         # A bulletin of the colleague's unit, which the officer's own unit is not part of.
         "bulletin_id": _bulletin_id(world["east_court"]),
+        # An inspection of the colleague's unit (officers open no inspection at all).
+        **_inspection_ids(None, world["east_court"]),
     }

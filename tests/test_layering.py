@@ -12,7 +12,9 @@ LAYERS = [
     {"question_bank"},
     {"quiz"},
     {"study"},
-    {"reports"},
+    # the appraisal sums the reports' figures per person; the board, the bulletin and the
+    # personal record show its inspections and rows
+    {"reports", "appraisal"},
     {"home", "scheduler", "demo"},
 ]
 PACKAGES = set().union(*LAYERS)

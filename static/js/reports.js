@@ -1,11 +1,12 @@
 /* Sortable report tables: a click on a column header sorts the body rows by that column
-   (numbers by their data-value, text by the cell text); a second click reverses. */
+   (numbers by their data-value, text by the cell text); a second click reverses. Rows without a
+   figure (—) go last either way, in the order they had. */
 (function () {
   "use strict";
   function key(cell, numeric) {
     if (numeric) {
       var v = cell.getAttribute("data-value");
-      return v === "" || v === null ? -Infinity : parseFloat(v);
+      return v === "" || v === null ? null : parseFloat(v);
     }
     return cell.textContent.trim();
   }
@@ -23,6 +24,7 @@
         rows.sort(function (a, b) {
           var x = key(a.cells[index], numeric), y = key(b.cells[index], numeric);
           if (!numeric) { return ascending ? x.localeCompare(y, "zh") : y.localeCompare(x, "zh"); }
+          if (x === null || y === null) { return (x === null) - (y === null); }
           return ascending ? x - y : y - x;
         });
         rows.forEach(function (row) { body.appendChild(row); });
@@ -31,6 +33,41 @@
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  });
+})();
+
+/* The board's column chooser: the page marks the columns beyond the default set col-hidden; a
+   supervisor's choice of columns is kept in localStorage and applied on every board. */
+(function () {
+  "use strict";
+  var STORE = "yingzhi.board.columns";
+  document.querySelectorAll("details[data-columns-for]").forEach(function (chooser) {
+    var table = document.querySelector("table[data-columns='" + chooser.getAttribute("data-columns-for") + "']");
+    if (!table) { return; }
+    var boxes = Array.prototype.slice.call(chooser.querySelectorAll("input[type=checkbox]"));
+    var count = chooser.querySelector("[data-columns-count]");
+    function apply(keys) {
+      boxes.forEach(function (box) { box.checked = keys.indexOf(box.value) >= 0; });
+      table.querySelectorAll("[data-col]").forEach(function (cell) {
+        cell.classList.toggle("col-hidden", keys.indexOf(cell.getAttribute("data-col")) < 0);
+      });
+      if (count) { count.textContent = "(" + keys.length + "/" + boxes.length + ")"; }
+    }
+    function chosen() { return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
+    function defaults() { return boxes.filter(function (b) { return b.hasAttribute("data-default"); }).map(function (b) { return b.value; }); }
+    function save(keys) { try { window.localStorage.setItem(STORE, JSON.stringify(keys)); } catch (e) { /* private mode */ } }
+    var kept = null;
+    try { kept = JSON.parse(window.localStorage.getItem(STORE) || "null"); } catch (e) { kept = null; }
+    var known = boxes.map(function (b) { return b.value; });
+    apply(Array.isArray(kept) ? kept.filter(function (k) { return known.indexOf(k) >= 0; }) : defaults());
+    chooser.hidden = false;
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () { var keys = chosen(); apply(keys); save(keys); });
+    });
+    chooser.querySelector("[data-columns-reset]").addEventListener("click", function () {
+      try { window.localStorage.removeItem(STORE); } catch (e) { /* private mode */ }
+      apply(defaults());
     });
   });
 })();

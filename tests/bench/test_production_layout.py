@@ -17,6 +17,7 @@ import pytest
 from bench.servers import free_port
 from deploy import nginx as nginx_config
 from tests.support.processes import nice_of
+from tests.support.tools import MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -50,7 +51,7 @@ def test_reports_go_to_report_servers_when_there_are_some(tmp_path):
     assert "127.0.0.1:8001" in _upstream(alone, "yingzhi_reports")
 
 
-@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed")
+@pytest.mark.skipif(not os.path.exists(NGINX), reason=MISSING["nginx"])
 def test_nginx_accepts_the_rendered_configuration(tmp_path):
     (tmp_path / "logs").mkdir()
     config = tmp_path / "nginx.conf"
@@ -88,7 +89,7 @@ def test_prod_up_serves_through_nginx_with_two_app_servers(database_url, is_post
     if not is_postgres:
         pytest.skip("the production layout runs on PostgreSQL")
     if not os.path.exists(NGINX):
-        pytest.skip("nginx is not installed")
+        pytest.skip(MISSING["nginx"])
     first, listen, reports = _two_consecutive_free_ports(), free_port(), free_port()
     second = first + 1  # prod-up numbers app servers from the first port
     env = dict(

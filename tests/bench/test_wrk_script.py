@@ -9,8 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import wrk
+from tests.support.tools import MISSING
 
-pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason=MISSING["wrk"])
 
 
 @pytest.fixture

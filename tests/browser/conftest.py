@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support.tools import MISSING
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 375, "height": 740}
@@ -20,7 +22,7 @@ DESKTOP = {"width": 1366, "height": 860}
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+        pytest.skip(MISSING["chromium"])
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -88,6 +90,20 @@ def desktop(browser, live_server):
     page = open_page(browser, DESKTOP, live_server)
     yield page
     page.context.close()
+
+
+@pytest.fixture
+def open_at(browser, live_server):
+    """open_at(viewport) -> a new page of that size (its context is closed after the test)."""
+    pages = []
+
+    def open_(viewport):
+        pages.append(open_page(browser, viewport, live_server))
+        return pages[-1]
+
+    yield open_
+    for page in pages:
+        page.context.close()
 
 
 def screenshot(page, name):

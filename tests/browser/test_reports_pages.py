@@ -52,6 +52,11 @@ def test_report_pages_at_phone_and_desktop(campaign, browser, live_server):
         assert header.get_attribute("aria-sort") == "ascending"
         first = page.locator("table.board tbody tr").first.locator("th").inner_text()
         assert first in ("东区公安分局", "东区人民法院", "东区司法局")
+        # Rows with no figure (nobody took a test: the committee's own staff, the justice bureau) sort
+        # last, not as the worst; the two rows with figures come first, lowest rate on top.
+        rows = page.locator("table.board tbody tr")
+        rates = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+        assert rates == ["33.3%", "66.7%", "—", "—"]
         assert page.watcher.errors == [] and page.external_requests == []
         page.context.close()
 

@@ -1,0 +1,219 @@
+"""Issue 13, cases 6–10: past figures use the roster of their time; item analysis by the question
+version on the papers; bulletins from fresh sums that say "all met" only when all are met;
+attendance credit for time present, granted at the end; titles and labels."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from accounts import services as accounts
+from accounts.models import Role
+from core import clock
+from core.extensions import db
+from notices.models import Notice
+from question_bank import services as bank
+from question_bank.models import QuestionType
+from quiz.closing import close_due_exams
+from quiz.models import PaperItem
+from reports import bulletins
+from reports.board import build_board, figure_values
+from study import checkins, leave, sessions
+from study.reminders import post_checkin_reminders
+from tests.campaign.recompute import compare
+from tests.factories import TEST_PASSWORD, UserFactory
+from tests.question_bank.factories import CategoryFactory, QuestionFactory
+from tests.quiz.factories import make_template, publish, sit_paper, small_bank
+from tests.study.factories import CheckInFactory, StudySessionFactory
+
+MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 of week 48
+W47 = date(2026, 11, 16)
+W48 = date(2026, 11, 23)
+
+
+def _summary(client, unit, week):
+    return client.get(f"/api/v1/reports/summary?unit={unit.id}&from={week}&to={week}").get_json()
+
+
+def test_case_6_past_figures_use_the_roster_of_their_time(world, frozen_clock, login_as):
+    """Adding officers today leaves last week's 打卡率 as it was; a new officer is neither reminded
+    of nor allowed to back-fill days before their account; an officer who moved keeps last week's
+    study in the unit they were in then."""
+    for offset in range(7):
+        frozen_clock.set(clock.local_datetime(W47 + timedelta(days=offset), time(20, 0)))
+        CheckInFactory(user=world["east_officer"], day=W47 + timedelta(days=offset), minutes=120)
+        if offset < 3:
+            CheckInFactory(user=world["east_officer2"], day=W47 + timedelta(days=offset), minutes=60)
+    frozen_clock.set(MONDAY)
+    supervisor = login_as(world["east_supervisor"])
+    before = _summary(supervisor, world["east"], W47)
+    assert before["total"]["checkin_rate"] == round(10 / 14 * 100, 1)
+
+    newcomers = [
+        accounts.create_user(
+            None,
+            username=f"new{n}",
+            full_name=f"新警{n}",
+            unit=world["east_station"],
+            role=Role.OFFICER,
+            now=MONDAY,
+            password=TEST_PASSWORD,
+        )[0]
+        for n in range(3)
+    ]
+    # The move: east_officer leaves the station for the court today.
+    accounts.update_user(
+        None,
+        world["east_officer"],
+        full_name=world["east_officer"].full_name,
+        unit=world["east_court"],
+        role=Role.OFFICER,
+        phone=None,
+        now=MONDAY,
+    )
+    db.session.commit()
+    after = _summary(supervisor, world["east"], W47)
+    assert after["total"] == before["total"]
+    rows = {row["unit"]["id"]: row for row in after["rows"]}
+    assert rows[world["east_police"].id]["checkin_rate"] == 100.0  # east_officer's week, still the station's
+    assert rows[world["east_court"].id]["checkin_rate"] == round(3 / 7 * 100, 1)
+    this_week = _summary(supervisor, world["east"], W48)["total"]
+    assert this_week["checkin_rate"] == 0.0 and this_week["average_minutes"] == 0.0  # 5 officers, today
+
+    newcomer = login_as(newcomers[0])
+    yesterday = (W48 - timedelta(days=1)).isoformat()
+    refused = newcomer.put(f"/api/v1/checkins/{yesterday}", json={"minutes": 60, "method": "self", "notes": "学" * 30})
+    assert refused.status_code == 400 and "账号开通之前的日期不能打卡" in refused.get_json()["message"]
+    frozen_clock.set(MONDAY + timedelta(hours=1))
+    post_checkin_reminders(clock.now())
+    db.session.commit()
+    reminded = {n.user_id for n in Notice.query.filter_by(kind="study.checkin_missing")}
+    assert not reminded & {person.id for person in newcomers}
+    for problem in compare(world["east"].id, W47, W48, clock.today(), build_board(world["east"], W47, W48)):
+        pytest.fail(problem)
+
+
+def test_case_7_item_analysis_groups_by_the_question_version_on_the_papers(world, frozen_clock, login_as):
+    """A question edited mid-exam (its key changed from A to B): the exam report shows each version
+    with its own text, and B is the most chosen wrong answer only on the version where it was
+    wrong, not as the new correct one."""
+    category = CategoryFactory(name="版本测试")
+    question = QuestionFactory(
+        category=category, stem="旧题干：哪项正确？", options=["甲", "乙", "丙", "丁"], answer="A"
+    )
+    exam = publish(make_template(world["east"], category, rules=[(QuestionType.SINGLE, 1, 100)]))
+    early = sit_paper(exam, world["east_officer"])
+    bank.edit_question(None, question, stem="新题干：哪项正确？", answer="B", now=clock.now())
+    db.session.commit()
+    late = sit_paper(exam, world["east_officer2"])  # the exam's pool is frozen: the same version
+    for attempt in (early, late):
+        item = PaperItem.query.filter_by(attempt_id=attempt.id).one()
+        item.response = "B"  # in the question's own letters: wrong on the papers' key (A)
+        item.version = 1
+    db.session.commit()
+    frozen_clock.set(exam.closes_at + timedelta(seconds=30))
+    close_due_exams(clock.now())
+    db.session.commit()
+    page = login_as(world["east_supervisor"]).get(f"/reports/exams/{exam.id}").get_data(as_text=True)
+    assert "新题干" not in page  # the text on the papers, not today's
+    row = page.split("旧题干")[1].split("</tr>")[0]
+    assert "0%" in row and "B <small" in row  # both chose B, wrong on the papers' key
+
+
+@pytest.mark.parametrize("app", [{"REPORTS_BOARD_CACHE_SECONDS": 60}], indirect=True)
+def test_case_8_a_bulletin_is_drafted_from_fresh_sums_and_all_met_only_when_met(app, world, frozen_clock, login_as):
+    """A board kept by the server, then results change: the bulletin drafted next has the fresh
+    figures. A unit at 83.3 % against a 90 % target is named with its figure and target, and
+    "各单位均达到目标" is printed only for a week where every unit met every target."""
+    category, _ = small_bank(per_type=6)
+    frozen_clock.set(datetime(2026, 11, 17, 1, 0, tzinfo=UTC))
+    station = [world["east_officer"], *[UserFactory(unit=world["east_station"]) for _ in range(5)]]
+    exam = publish(make_template(world["east_station"], category), open_for=timedelta(hours=3))
+    for number, officer in enumerate(station):
+        attempt = sit_paper(exam, officer)
+        from tests.quiz.closing_helpers import answer
+
+        answer(attempt, wrong_positions=(1, 2, 3) if number == 0 else ())  # 5 of 6 pass: 83.3 %
+    build_board(world["east"], W47, W47)  # the server keeps this week's board (nothing closed yet)
+    frozen_clock.set(exam.closes_at + timedelta(seconds=30))
+    close_due_exams(clock.now())
+    db.session.commit()
+    frozen_clock.set(datetime(2026, 11, 23, 0, 0, tzinfo=UTC))
+    bulletin = bulletins.draft_bulletin(None, world["east"], W47, clock.now())
+    db.session.commit()
+    assert "一次合格5人次，合格率83.3%" in bulletin.body.replace(" ", "")
+    named = next(line for line in bulletin.body.splitlines() if "东区公安分局：" in line)
+    assert "一次合格率 83.3%（目标 90%）；合格率（含补考） 83.3%（目标 90%）" in named
+    assert "各单位均达到目标" not in bulletin.body
+    board = figure_values(build_board(world["east"], W47, W47).total)
+    assert board["pass_rate_first"] == 83.3
+
+    # A week where the only unit with figures met every target (and nobody had to check in).
+    settings_row = {"REPORTS_PASS_RATE_TARGET": "80", "REPORTS_CHECKIN_TARGET": "0"}
+    from core.settings import set_setting
+    from reports.settings import SETTING_SPECS
+
+    for key, value in settings_row.items():
+        set_setting(next(s for s in SETTING_SPECS if s.key == key), value, None)
+    db.session.commit()
+    met = bulletins.compose(world["east"], W47, True)[1]
+    assert "各单位均达到目标" in met or "各单位均已达到目标" in met
+
+
+def test_case_9_attendance_credit_is_the_time_present_granted_when_the_session_ends(world, frozen_clock):
+    """10:00–12:00: on time (09:55) earns 120 minutes, a late arrival (10:40) earns 80, leave and
+    absence nothing; before the session is closed nobody has credit."""
+    frozen_clock.set(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))  # Tuesday 08:00
+    session = StudySessionFactory(
+        unit=world["east"],
+        starts_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 24, 4, 0, tzinfo=UTC),
+    )
+    on_leave = UserFactory(unit=world["east_station"])
+    request = leave.request_leave(on_leave, session, "出差，申请请假。", clock.now())
+    leave.decide_leave(world["east_supervisor"], request, approve=True, note="同意", now=clock.now())
+    db.session.commit()
+    from study import codes
+
+    def sign(officer, at):
+        frozen_clock.set(at)
+        code, _ = codes.current_code(session.secret, session.id, at, 30)
+        sessions.sign_in(officer, session, code=code, now=at)
+        db.session.commit()
+
+    sign(world["east_officer"], datetime(2026, 11, 24, 1, 55, tzinfo=UTC))
+    sign(world["east_officer2"], datetime(2026, 11, 24, 2, 40, tzinfo=UTC))
+    day = date(2026, 11, 24)
+    everyone = [world["east_officer"].id, world["east_officer2"].id, on_leave.id, world["west_officer"].id]
+    assert checkins.daily_minutes(everyone, day, day) == {}  # not granted before the end
+    frozen_clock.set(session.ends_at + timedelta(minutes=1))
+    sessions.close_due_sessions(clock.now())
+    db.session.commit()
+    assert checkins.daily_minutes(everyone, day, day) == {
+        (world["east_officer"].id, day): 120,
+        (world["east_officer2"].id, day): 80,
+    }
+
+
+def test_case_10_titles_and_labels(world, frozen_clock, login_as):
+    """Auto-published titles read 2026年第49周应知应会周测; the sessions API says 待审批 for leave
+    awaiting approval and 未签到 for a session not signed in."""
+    from quiz.recurrence import period_title
+
+    template = make_template(world["east"], small_bank()[0], title="应知应会周测")
+    assert period_title(template, "2026-W49") == "2026年第49周应知应会周测"
+    assert period_title(template, "2026-12") == "2026年12月应知应会周测"
+    frozen_clock.set(MONDAY)
+    session = StudySessionFactory(unit=world["east"], starts_at=MONDAY + timedelta(days=1))
+    leave.request_leave(world["east_officer"], session, "值班，申请请假。", clock.now())
+    db.session.commit()
+    frozen_clock.set(session.starts_at + timedelta(minutes=1))
+    sessions.close_due_sessions(clock.now())  # the expected list is fixed at the start: everyone pending
+    db.session.commit()
+    rows = {
+        person: next(
+            s for s in login_as(world[person]).get("/api/v1/sessions").get_json()["sessions"] if s["id"] == session.id
+        )
+        for person in ("east_officer", "east_officer2")
+    }
+    assert (rows["east_officer"]["my_leave_label"], rows["east_officer"]["my_status_label"]) == ("待审批", "未签到")
+    assert (rows["east_officer2"]["my_leave_label"], rows["east_officer2"]["my_status_label"]) == (None, "未签到")
