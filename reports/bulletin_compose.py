@@ -172,16 +172,18 @@ def _test_people(unit: Unit, monday, names_people: bool) -> list[str]:
             [_("Test"), _("Unit"), pgettext("count", "People")],
         )
     lines.append(subsection_line(3, _("How the retakes went")))
+    # Still to pass = not cleared, whether or not a retake was failed again: the board's and the
+    # opening paragraph's 待补考 (reports.summaries), so the bulletin never gives two figures for it.
     cleared = sum(1 for row in rows if row[0].cleared_at)
-    escalated = sum(1 for row in rows if not row[0].cleared_at and row[0].escalated)
+    failed_again = sum(1 for row in rows if not row[0].cleared_at and row[0].escalated)
     lines.append(
         _(
-            "%(total)d people have a retake to pass: %(passed)d passed it, %(failed)d failed it again and "
-            "%(outstanding)d have still to pass it.",
+            "%(total)d people have a retake to pass: %(passed)d have passed it and %(outstanding)d have still "
+            "to pass it, %(failed)d of whom failed a retake again.",
             total=len(rows),
             passed=cleared,
-            failed=escalated,
-            outstanding=len(rows) - cleared - escalated,
+            outstanding=len(rows) - cleared,
+            failed=failed_again,
         )
     )
     return lines

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from accounts.models import User
+from core import clock
 from core.extensions import db
 from quiz.models import Exam, ExamAssignment, WrongAnswer
 from reports.summaries import _count_if
 from study import readings as study_readings
+from study.checkins import daily_minutes
 from study.models import Attendance, AttendanceStatus, CheckIn, ReadingProgress, SpotCheckItem, StudySession
 
 WEEKS_SHOWN = 12
@@ -54,20 +56,21 @@ def build_record(person: User, today: date) -> Record:
         line.retakes = sorted(retakes.get(line.exam.id, []), key=lambda r: r[0].retake_round)
 
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS_SHOWN - 1)
+    # A day's minutes as every other figure counts them (study.checkins.daily_minutes): the
+    # check-in combined with the credit for sessions attended, so the record agrees with the board.
+    checkin_dates = set(db.session.scalars(sa.select(CheckIn.day).where(CheckIn.user_id == person.id)))
+    since = min([first, clock.local(person.created_at).date(), *checkin_dates])
+    minutes_by_day = {day: m for (_user, day), m in daily_minutes([person.id], since, today).items()}
     by_week = {}
-    for day, minutes in db.session.execute(
-        sa.select(CheckIn.day, CheckIn.minutes).where(CheckIn.user_id == person.id, CheckIn.day >= first)
-    ):
+    for day, minutes in minutes_by_day.items():
+        if day < first:
+            continue
         monday = day - timedelta(days=day.weekday())
         days, total = by_week.get(monday, (0, 0))
-        by_week[monday] = (days + 1, total + minutes)
+        by_week[monday] = (days + (day in checkin_dates), total + minutes)
     weeks = [(first + timedelta(weeks=i), *by_week.get(first + timedelta(weeks=i), (0, 0))) for i in range(WEEKS_SHOWN)]
     weeks.reverse()
-    checkin_days, minutes = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(CheckIn.minutes), 0)).where(
-            CheckIn.user_id == person.id
-        )
-    ).one()
+    checkin_days, minutes = len(checkin_dates), sum(minutes_by_day.values())
 
     required = db.session.scalars(study_readings.readings_for(person)).all()
     required_ids = [r.id for r in required if r.required]

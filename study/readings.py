@@ -244,11 +244,3 @@ def progress_summary(actor, readings: list[Reading]) -> dict[int, tuple[int, int
         )
         result[reading.id] = (read, expected)
     return result
-
-
-def readings_for_categories(user: User, category_ids) -> list[Reading]:
-    """The readings applying to `user` in the given categories: the make-up study of a failed test."""
-    ids = list(category_ids)
-    if not ids:
-        return []
-    return db.session.scalars(readings_for(user).where(Reading.category_id.in_(ids))).all()

@@ -2,8 +2,10 @@
 version on the papers; bulletins from fresh sums that say "all met" only when all are met;
 attendance credit for time present, granted at the end; titles and labels."""
 
+import io
 from datetime import UTC, date, datetime, time, timedelta
 
+import openpyxl
 import pytest
 
 from accounts import services as accounts
@@ -192,6 +194,42 @@ def test_case_9_attendance_credit_is_the_time_present_granted_when_the_session_e
         (world["east_officer"].id, day): 120,
         (world["east_officer2"].id, day): 80,
     }
+
+
+def test_the_personal_record_counts_session_credit_like_every_other_figure(world, frozen_clock, login_as):
+    """A session attended without a check-in counts on the personal record (page and .xlsx) as on
+    the board: 120 minutes at the session on Tuesday plus a 30-minute check-in on Wednesday."""
+    officer = world["east_officer"]
+    frozen_clock.set(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))  # Tuesday 08:00
+    session = StudySessionFactory(
+        unit=world["east"],
+        starts_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 24, 4, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    from study import codes
+
+    at = datetime(2026, 11, 24, 1, 55, tzinfo=UTC)
+    frozen_clock.set(at)
+    code, _ = codes.current_code(session.secret, session.id, at, 30)
+    sessions.sign_in(officer, session, code=code, now=at)
+    frozen_clock.set(session.ends_at + timedelta(minutes=1))
+    sessions.close_due_sessions(clock.now())
+    frozen_clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # Wednesday 10:00
+    CheckInFactory(user=officer, minutes=30)
+    db.session.commit()
+
+    from reports.record import build_record
+
+    record = build_record(officer, clock.today())
+    assert (record.checkin_days, record.minutes) == (1, 150)
+    assert (W48, 1, 150) in record.weeks
+    raw = sum(checkins.daily_minutes([officer.id], W48, W48 + timedelta(days=6)).values())
+    assert raw == 150
+    client = login_as(world["east_supervisor"])
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/people/{officer.id}.xlsx").data))
+    weeks = {row[0]: row[1:] for row in book.worksheets[-1].iter_rows(values_only=True)}
+    assert weeks[W48.isoformat()] == (1, 150)
 
 
 def test_case_10_titles_and_labels(world, frozen_clock, login_as):
