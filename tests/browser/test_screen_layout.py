@@ -77,4 +77,7 @@ def test_exam_report_chart_is_readable_at_1280(campaign, wide):
     assert chart["width"] >= 400 and chart["height"] >= 150, chart
     label = wide.locator(".chart svg text.tick").last.bounding_box()
     assert label["height"] >= 11, f"chart labels {label['height']:.0f} px high"
+    # The by-unit table's eight columns all show: none cut off inside a scrolling card.
+    by_unit = wide.locator("section.card", has_text="按单位").locator(".table-wrap")
+    assert by_unit.evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth"), "the by-unit table scrolls at 1280 px"
     assert wide.watcher.errors == []
