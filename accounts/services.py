@@ -75,10 +75,11 @@ def create_user(
     one_time = None
     if password_hash is None:
         if password is None:
-            one_time = password = passwords.one_time_password()
+            one_time = passwords.one_time_password()
+            password_hash = passwords.hash_one_time(one_time)
         else:
             passwords.check_policy(password, username)
-        password_hash = passwords.hash_password(password)
+            password_hash = passwords.hash_password(password)
     user = User(
         username=username,
         full_name=full_name,
@@ -126,7 +127,7 @@ def reset_password(actor, user: User, now) -> str:
     if actor is not None and actor.role != Role.ADMIN and user.role == Role.ADMIN:
         raise PermissionDenied(_l("Only administrators can change an administrator."))
     one_time = passwords.one_time_password()
-    user.password_hash = passwords.hash_password(one_time)
+    user.password_hash = passwords.hash_one_time(one_time)
     user.must_change_password = True
     user.updated_at = now
     revoke_sessions(user, now)
@@ -181,7 +182,12 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None:
         passwords.verify_dummy(password or "")  # same work as a real check: timing tells nothing
         return None
-    if not passwords.verify_password(user.password_hash, password or "") or not user.active:
+    matches = passwords.verify_password(user.password_hash, password or "")
+    if user.must_change_password:
+        # A one-time password's hash is quick to check (passwords.ONE_TIME_HASH_METHOD): spend a
+        # slow check's time as well, so timing does not tell which accounts are still unused.
+        passwords.verify_dummy(password or "")
+    if not matches or not user.active:
         return None
     return user
 

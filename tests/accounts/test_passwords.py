@@ -47,6 +47,41 @@ def test_bulk_created_accounts_get_random_one_time_passwords(world):
     assert all(passwords.verify_password(u.password_hash, p) for u, p in created)
 
 
+def test_one_time_passwords_get_a_quick_hash_the_chosen_password_the_slow_one(world, app, monkeypatch):
+    """A one-time password is 12 random characters (about 69 bits) stored with a quick hash, so a
+    roster of hundreds imports within the worker's timeout; the password its holder then chooses
+    gets the configured slow hash; a sign-in with a one-time account still takes a slow check's time."""
+    import time
+
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
+    user, one_time = services.create_user(
+        None, username="roster1", full_name="名册", unit=world["east_station"], role=Role.OFFICER, now=clock.now()
+    )
+    db.session.commit()
+    assert len(one_time) == 12 and set(one_time) <= set(passwords.ONE_TIME_ALPHABET)
+    assert user.password_hash.startswith(passwords.ONE_TIME_HASH_METHOD + "$")
+    assert services.authenticate("roster1", one_time) == user
+    assert services.authenticate("roster1", one_time[:-1]) is None
+
+    def quickest(check):
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            check()
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    slow = quickest(lambda: passwords.verify_dummy("wrong"))
+    assert quickest(lambda: services.authenticate("roster1", "wrong")) >= 0.5 * slow
+
+    services.change_password(user, current=one_time, new="我选的新密码很长", now=clock.now())
+    db.session.commit()
+    assert user.password_hash.startswith("scrypt:") and not user.must_change_password
+    assert services.authenticate("roster1", "我选的新密码很长") == user
+    reset = services.reset_password(None, user, clock.now())
+    assert len(reset) == 12 and user.password_hash.startswith(passwords.ONE_TIME_HASH_METHOD + "$")
+
+
 def test_a_freshly_migrated_database_has_no_accounts(app):
     """No default admin: only seed-demo (refused in production) creates demo accounts."""
     assert db.session.query(User).count() == 0
