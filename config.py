@@ -92,7 +92,7 @@ class Config:
         # Campaign defaults (admins can override some of these on the settings page)
         self.STUDY_DAILY_TARGET_MINUTES = _env_int("YINGZHI_DAILY_STUDY_MINUTES", 120)
         self.QUIZ_PASS_MARK_PERCENT = _env_int("YINGZHI_PASS_MARK_PERCENT", 60)
-        self.PEOPLE_IMPORT_MAX_ROWS = _env_int("YINGZHI_PEOPLE_IMPORT_MAX_ROWS", 20000)
+        self.PEOPLE_IMPORT_MAX_ROWS = _env_int("YINGZHI_PEOPLE_IMPORT_MAX_ROWS", 5000)
         self.USERS_PER_PAGE = 50
 
         # Study: check-ins, sign-in codes, warnings (defaults; admins change them in study/settings.py)

@@ -45,7 +45,7 @@ def sync_membership(user: User, now: datetime) -> bool:
             )
     _bump_version()
     db.session.flush()
-    emit("person_changed", user=user, now=now)
+    emit("people_changed", users=[user], now=now)
     return True
 
 

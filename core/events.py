@@ -6,7 +6,9 @@ higher features (EVENT_HANDLERS, an explicit table). A handler gets the payload 
 arguments, may flush, never commits, and returns a dict of counts (or None); emit adds them up.
 """
 
-from flask import current_app, has_app_context
+from contextlib import contextmanager
+
+from flask import current_app, g, has_app_context
 
 # Every event and its payload, so an emitter and its handlers agree on the names.
 EVENTS = {
@@ -22,9 +24,12 @@ EVENTS = {
     # Study figures of these (user_id, local day) pairs changed, and of these (unit_id, local
     # day) pairs of a unit's own (the sessions it held): pairs, unit_days, now.
     "study_days_changed": ("pairs", "unit_days", "now"),
-    # A person's membership changed (created, moved, role, deactivated, restored): user, now.
-    "person_changed": ("user", "now"),
+    # People's memberships changed (created, moved, role, deactivated, restored): users, now.
+    "people_changed": ("users", "now"),
 }
+
+# Events whose list payload a batch gathers into one emit (key: the list's name).
+BATCHABLE = {"people_changed": "users"}
 
 
 def emit(name: str, **payload) -> dict:
@@ -34,8 +39,35 @@ def emit(name: str, **payload) -> dict:
         raise KeyError(f"unknown event {name!r}")
     if not has_app_context():
         return {}
+    held = g.get("_held_events")
+    if held is not None and name in held:  # inside batched(name): gather, emit at its end
+        key = BATCHABLE[name]
+        earlier = held[name][key] if held[name] else []
+        held[name] = {**payload, key: [*earlier, *payload[key]]}
+        return {}
     counts: dict = {}
     for handler in current_app.config.get("YINGZHI_EVENT_HANDLERS", {}).get(name, ()):
         for key, value in (handler(**payload) or {}).items():
             counts[key] = counts.get(key, 0) + value
     return counts
+
+
+@contextmanager
+def batched(name: str):
+    """Hold the emits of `name` (a BATCHABLE event) made inside, and emit them once at the end
+    with their lists joined: an import of 500 people recomputes each unit's figures once, not 500
+    times. Nothing is emitted if the block raises (its transaction is rolled back)."""
+    if name not in BATCHABLE:
+        raise KeyError(f"event {name!r} cannot be batched")
+    held = g.setdefault("_held_events", {})
+    if name in held:  # already inside a batch of it: the outer one emits
+        yield
+        return
+    held[name] = None
+    try:
+        yield
+        payload = held.pop(name)
+    finally:
+        held.pop(name, None)
+    if payload is not None:
+        emit(name, **payload)

@@ -182,17 +182,18 @@ def _previous_units(exam: Exam, user_ids):
     return [tuple(row) for row in rows]
 
 
-def withdraw_departed(user: User, now: datetime) -> dict:
-    """Event handler (person_changed): someone who is no longer an active officer (deactivated,
+def withdraw_departed(users: list[User], now: datetime) -> dict:
+    """Event handler (people_changed): someone who is no longer an active officer (deactivated,
     or given another role) is taken off the tests they had not started and that are still open
     for them, so they are neither counted nor marked absent after leaving. Results already given
     stay."""
-    if user.active and user.role == Role.OFFICER:
+    departed = [user.id for user in users if not (user.active and user.role == Role.OFFICER)]
+    if not departed:
         return {}
     started = sa.select(Attempt.assignment_id)
     rows = db.session.execute(
         sa.select(ExamAssignment.id, ExamAssignment.exam_id, ExamAssignment.unit_id).where(
-            ExamAssignment.user_id == user.id,
+            ExamAssignment.user_id.in_(departed),
             ExamAssignment.closed_at.is_(None),
             ExamAssignment.id.not_in(started),
         )

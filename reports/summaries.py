@@ -3,7 +3,7 @@ the one place the figures of tests and study are defined, and kept current.
 
 A summary row is recomputed, whole, in the same transaction as the change it reflects: quiz and
 study announce their changes (core.events: exam_results_changed, study_days_changed,
-person_changed) and the handlers here recompute the rows concerned. Concurrent recomputes of one
+people_changed) and the handlers here recompute the rows concerned. Concurrent recomputes of one
 row are ordered by a row lock (PostgreSQL; SQLite serialises writers anyway), so the last one
 sees every committed change. refresh_summaries (the 5-minute job) and rebuild_all repair
 anything missed; both recompute from the source tables, so running them again changes nothing.
@@ -309,15 +309,17 @@ def on_study_days_changed(pairs, unit_days, now) -> dict:
     return {"summary_rows": refresh_study_units(wanted)}
 
 
-def on_person_changed(user, now) -> dict:
+def on_people_changed(users, now) -> dict:
     """A move, a new officer or a departure changes who counts from today: this week's rows of
-    every unit the person belonged to this week."""
+    every unit these people belonged to this week, each recomputed once."""
     monday = clock.week_start(clock.local(now).date())
     units = db.session.scalars(
-        sa.select(UnitMembership.unit_id).where(
-            UnitMembership.user_id == user.id,
+        sa.select(UnitMembership.unit_id)
+        .where(
+            UnitMembership.user_id.in_([user.id for user in users]),
             sa.or_(UnitMembership.end_day.is_(None), UnitMembership.end_day >= monday),
         )
+        .distinct()
     ).all()
     return {"summary_rows": refresh_study_units({(unit_id, monday) for unit_id in units})}
 

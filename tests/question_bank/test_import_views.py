@@ -159,7 +159,7 @@ def test_supervisors_import_only_when_the_admin_allows_it(world, login_as, admin
         "/admin/settings",
         data={
             "BANK_SUPERVISORS_MAY_EDIT": "on",
-            "PEOPLE_IMPORT_MAX_ROWS": "20000",
+            "PEOPLE_IMPORT_MAX_ROWS": "5000",
             "BANK_IMPORT_MAX_ROWS": "5000",
             "BANK_IMPORT_MAX_MB": "5",
         },

@@ -273,7 +273,7 @@ def test_supervisors_manage_the_bank_only_when_the_admin_setting_allows_it(world
     )
     settings = {
         "BANK_SUPERVISORS_MAY_EDIT": "on",
-        "PEOPLE_IMPORT_MAX_ROWS": "20000",
+        "PEOPLE_IMPORT_MAX_ROWS": "5000",
         "BANK_IMPORT_MAX_ROWS": "5000",
         "BANK_IMPORT_MAX_MB": "5",
     }
