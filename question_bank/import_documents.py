@@ -147,10 +147,12 @@ def _split_source(stem: str) -> tuple[str, str]:
         tail = stem[ends[-1] :]
         reference = EMPTY_BRACKETS.sub("", tail).strip()
         if reference and REFERENCE.search(reference):
-            kept = tail[: tail.index(reference[0])] if reference[0] in tail else ""
+            # what stands before the reference stays, a choice item's blank too (？（  ）（《条例》第72条）…)
+            start = tail.find(reference)
+            kept = tail[: start if start >= 0 else tail.index(reference[0])]
             reference = re.sub(r"^[（(]|[）)]$", "", reference).strip()
             return (stem[: ends[-1]] + kept).strip(), reference
-    trailing = re.search(r"\s+(《[^》]+》\S*)\s*$", stem)
+    trailing = re.search(r"(?:\s+|(?<=[；;]))(《[^》]+》\S*)\s*$", stem)  # '…处分；《条例》第一百二十八条'
     if trailing:
         return stem[: trailing.start()].strip(), trailing.group(1)
     return stem, ""
