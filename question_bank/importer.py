@@ -187,14 +187,6 @@ def _check_size(data: bytes) -> None:
         )
 
 
-def _check_size(data: bytes) -> None:
-    limit_mb = get_setting("BANK_IMPORT_MAX_MB")
-    if len(data) > limit_mb * 1024 * 1024:
-        raise ValidationFailed(
-            _l("The file is larger than %(mb)d MB; split it into smaller files.", mb=limit_mb), field="file"
-        )
-
-
 def read_source(data: bytes, mapping: Mapping | None = None, *, reader: str | None = None) -> Source:
     """The file's source rows: a table (any layout) or the items of a numbered bank.
 
@@ -323,8 +315,8 @@ def import_questions(
         detail={
             "created": len(created),
             "duplicates": len(report.duplicates),
-            "skipped": len(report.invalid),
-            "subjective": len(report.skipped),
+            "skipped": len(report.skipped),
+            "errors": len(report.invalid),
             "new_categories": sorted(created_paths),
         },
     )

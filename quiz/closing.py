@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from accounts import audit
 from core.errors import Conflict
 from core.events import emit
 from core.extensions import db
@@ -75,6 +76,7 @@ def close_due_exams(now: datetime) -> dict:
                 counts = close_assignments(exam, list(db.session.scalars(due)), now)
                 for key, value in close_for_everyone(exam, now, by_hand=False).items():
                     counts[key] = counts.get(key, 0) + value
+                _audit_close(None, exam, counts)
         except Exception:
             log.exception("closing exam %s failed; the next tick retries it", exam_id)
             db.session.expire_all()
@@ -85,10 +87,11 @@ def close_due_exams(now: datetime) -> dict:
     return dict(totals)
 
 
-def close_exam(exam: Exam, now: datetime) -> dict:
-    """A supervisor closes the exam now: every officer whose window has opened is closed (an
-    extension ends too); an officer whose own window has not opened yet keeps it, since nobody is
-    marked absent for a window they could not take. The caller commits; {} if nothing was open."""
+def close_exam(exam: Exam, now: datetime, *, actor=None) -> dict:
+    """A supervisor (`actor`) closes the exam now: every officer whose window has opened is closed
+    (an extension ends too); an officer whose own window has not opened yet keeps it, since nobody
+    is marked absent for a window they could not take. Audited as the actor's close. The caller
+    commits; {} if nothing was open."""
     if exam.closed_at is not None:
         return {}
     if now < exam.opens_at:
@@ -98,7 +101,17 @@ def close_exam(exam: Exam, now: datetime) -> dict:
     counts = close_assignments(exam, ids, now)
     for key, value in close_for_everyone(exam, now, by_hand=True).items():
         counts[key] = counts.get(key, 0) + value
+    _audit_close(actor, exam, counts)
     return counts
+
+
+def _audit_close(actor, exam: Exam, counts: dict) -> None:
+    """Audit a close that changed something: by a supervisor, or (actor None) by the scheduler
+    when officers' windows or the exam itself closed on time. The detail names the exam and counts
+    the officers closed; a second closer that found everything claimed records nothing."""
+    if counts:
+        detail = {"title": exam.title, "officers_closed": 0, **counts}
+        audit.record("quiz.exam_closed", actor=actor, target=exam, detail=detail)
 
 
 def close_assignments(exam: Exam, assignment_ids: list[int], now: datetime) -> dict:

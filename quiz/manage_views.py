@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from accounts import audit
 from accounts.access import supervisor_required
 from accounts.forms import EmptyForm, unit_choices
 from accounts.models import Unit
@@ -259,9 +258,8 @@ def _exam_to_manage(exam_id, refusal):
 def close(exam_id):
     item = _exam_to_manage(exam_id, _l("Only the supervisors of the test's whole scope may close it."))
     if EmptyForm().validate_on_submit():
-        counts = close_exam(item, clock.now())
+        counts = close_exam(item, clock.now(), actor=current_user)
         if counts:
-            audit.record("quiz.exam_closed", actor=current_user, target=item, detail=counts)
             db.session.commit()
             flash(_("Test closed: %(absent)d absent, %(flagged)d sent to a retake.", **counts), "success")
         else:

@@ -11,8 +11,12 @@ import pytest
 from accounts.audit import AuditEvent
 from core import clock
 from core.extensions import db
+from quiz import authoring
+from quiz.models import ExamAssignment
 from reports import bulletins
+from scheduler.jobs import job_named
 from study import leave, spotchecks
+from tests.quiz.factories import make_template, publish, small_bank
 from tests.study.factories import CheckInFactory, StudySessionFactory
 
 
@@ -97,6 +101,52 @@ def test_creating_a_category_is_audited(world, login_as):
     (event,) = events("bank.category.create")
     _from_here(event, world["admin"])
     assert event.detail["name"] == "新增审计分类" and event.target_type == "categories"
+
+
+def test_the_scheduled_close_is_audited_as_the_system_and_a_hand_close_only_once(world, login_as, frozen_clock):
+    category, _ = small_bank()
+    by_hand = publish(make_template(world["east"], category, title="手动关闭"), open_for=timedelta(hours=1))
+    on_time = publish(make_template(world["east"], category, title="到期关闭"), open_for=timedelta(hours=1))
+    late = ExamAssignment.query.filter_by(exam_id=on_time.id, user_id=world["east_officer2"].id).one()
+    authoring.grant_exception(
+        None,
+        on_time,
+        [late],
+        opens_at=None,
+        closes_at=on_time.closes_at + timedelta(hours=2),
+        extra_minutes=0,
+        extra_attempts=0,
+        reason="值班",
+        now=clock.now(),
+    )
+    db.session.commit()
+    frozen_clock.advance(timedelta(minutes=10))
+    assert login_as(world["east_supervisor"]).post(f"/manage/quiz/exams/{by_hand.id}/close").status_code == 302
+    close_job = job_named("close_exams").func
+
+    # The exam's close: everyone but the extended officer is closed by the scheduler.
+    frozen_clock.advance(timedelta(hours=1))
+    close_job(clock.now())
+    db.session.commit()
+    hand, first = sorted(events("quiz.exam_closed"), key=lambda event: event.id)
+    _from_here(hand, world["east_supervisor"])
+    assert hand.target_id == str(by_hand.id) and hand.detail["officers_closed"] == 2
+    assert (first.actor_id, first.ip, first.target_type, first.target_id) == (None, None, "exams", str(on_time.id))
+    assert first.detail["title"] == on_time.title
+    assert first.detail["officers_closed"] == 1 and "exams_closed" not in first.detail
+
+    # The extended window ends: the last officer and the exam itself close; a tick with nothing due records nothing.
+    frozen_clock.advance(timedelta(hours=2))
+    close_job(clock.now())
+    close_job(clock.now())
+    db.session.commit()
+    system = sorted(
+        (e.id, e.detail["officers_closed"], e.detail.get("exams_closed"))
+        for e in events("quiz.exam_closed")
+        if e.actor_id is None and e.target_id == str(on_time.id)
+    )
+    assert [counts for _id, *counts in system] == [[1, None], [1, 1]]
+    assert len([event for event in events("quiz.exam_closed") if event.target_id == str(by_hand.id)]) == 1
 
 
 def test_admins_filter_and_export_the_log(app, world, login_as):

@@ -390,3 +390,33 @@ def person_figures(unit_id: int, first_week: date, last_week: date, today: date)
         c["readings_required"] = len(mine)
         c["readings_done"] = len(mine & read[user_id])
     return {key: dict(value) for key, value in counts.items()}
+
+
+def exam_units(exam_id: int) -> dict[int, dict]:
+    """{unit_id: figures} of one exam from its assignment rows, as the exam report's by-unit table
+    shows them (reports.exam_report.UnitResult): the unit at publish, a share of the paper's points
+    for the average."""
+    (total,) = _rows("SELECT total_points FROM exams WHERE id = :exam_id", exam_id=exam_id)[0]
+    counts = defaultdict(lambda: defaultdict(float))
+    for member_unit, status, score, passed, flagged, cleared in _rows(
+        "SELECT unit_id, status, score, passed, flagged, cleared_at FROM exam_assignments WHERE exam_id = :exam_id",
+        exam_id=exam_id,
+    ):
+        c = counts[member_unit]
+        c["assigned"] += 1
+        c["took"] += status in ("submitted", "passed", "failed")
+        c["passed_first"] += passed is True or passed == 1
+        c["passed_after"] += (passed is True or passed == 1) or cleared is not None
+        c["failed"] += status == "failed"
+        c["absent"] += status == "absent"
+        c["outstanding"] += bool(flagged) and cleared is None
+        if score is not None:
+            c["scored"] += 1
+            c["percent_sum"] += float(score) * 100 / (total or 1)
+    result = {}
+    for member_unit, c in counts.items():
+        figures = {name: int(c[name]) for name in ("assigned", "took", "passed_first", "passed_after")}
+        figures.update({name: int(c[name]) for name in ("failed", "absent", "outstanding")})
+        figures["average_score"] = round(c["percent_sum"] / c["scored"], 1) if c["scored"] else None
+        result[member_unit] = figures
+    return result

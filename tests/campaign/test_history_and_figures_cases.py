@@ -1,30 +1,34 @@
 """Issue 13, cases 6–10: past figures use the roster of their time; item analysis by the question
 version on the papers; bulletins from fresh sums that say "all met" only when all are met;
-attendance credit for time present, granted at the end; titles and labels."""
+attendance credit for time present, granted at the end; titles and labels; an officer who leaves
+mid-week is withdrawn from the open test, one who failed keeps the result (case 11)."""
 
 import io
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import openpyxl
 import pytest
 
 from accounts import services as accounts
-from accounts.models import Role
+from accounts.models import Role, Unit, User
 from core import clock
 from core.extensions import db
 from notices.models import Notice
 from question_bank import services as bank
 from question_bank.models import QuestionType
 from quiz.closing import close_due_exams
-from quiz.models import PaperItem
-from reports import bulletins
+from quiz.models import AssignmentStatus, Exam, ExamAssignment, PaperItem
+from reports import bulletins, exam_report
 from reports.board import build_board, figure_values
 from study import checkins, leave, sessions
 from study.reminders import post_checkin_reminders
-from tests.campaign.recompute import compare
+from tests.campaign.recompute import compare, exam_units, figures
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.question_bank.factories import CategoryFactory, QuestionFactory
+from tests.quiz.closing_helpers import assignment_of
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
+from tests.quiz.helpers import answer_all, start
 from tests.study.factories import CheckInFactory, StudySessionFactory
 
 MONDAY = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 of week 48
@@ -255,3 +259,99 @@ def test_case_10_titles_and_labels(world, frozen_clock, login_as):
     }
     assert (rows["east_officer"]["my_leave_label"], rows["east_officer"]["my_status_label"]) == ("待审批", "未签到")
     assert (rows["east_officer2"]["my_leave_label"], rows["east_officer2"]["my_status_label"]) == (None, "未签到")
+
+
+def _unit_table(page: str) -> dict[str, list[str]]:
+    """The exam page's by-unit table: unit name → the cells' data-value (the figure it sorts by),
+    in column order."""
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = {}
+    for row in table.split("<tr>")[1:]:
+        name = row.split('<th scope="row">', 1)[1].split("</th>", 1)[0]
+        rows[name] = re.findall(r'data-value="([^"]*)"', row)
+    return rows
+
+
+def _exam_figures_match_the_rows(exam, viewer, client):
+    """The exam report's by-unit figures, from the service and on the page, are the raw rows'."""
+    expected = exam_units(exam.id)
+    got = {
+        result.unit.id: {name: getattr(result, name) for name in expected[result.unit.id]}
+        for result in exam_report.unit_results(exam, viewer)
+    }
+    assert got == expected
+    page = _unit_table(client.get(f"/reports/exams/{exam.id}").get_data(as_text=True))
+    units = {unit.id: unit.name for unit in Unit.query.filter(Unit.id.in_(expected))}
+    for unit_id, want in expected.items():
+        shares = [want[name] / want["assigned"] for name in ("took", "passed_first", "passed_after")]
+        shown = [want["assigned"], *shares, want["absent"], want["outstanding"], want["average_score"] or 0]
+        assert [float(value) for value in page[units[unit_id]]] == shown, units[unit_id]
+    assert len(page) == len(expected)
+
+
+@pytest.mark.parametrize("app", [{"REPORTS_BOARD_CACHE_SECONDS": 60}], indirect=True)
+def test_case_11_an_officer_who_leaves_mid_week_is_withdrawn_and_one_who_failed_keeps_the_result(
+    app, world, frozen_clock, login_as
+):
+    """An officer deactivated on Wednesday while the week's test is open, not yet started, is
+    taken off it: not 缺考, not counted. One who failed it and leaves the next week is taken off
+    the retake they had not started, but the failed result stays in last week's figures (and
+    stays outstanding: it was never cleared). The board, the summary JSON and the exam report
+    (service and page) equal the plain recomputation from the raw rows throughout."""
+    frozen_clock.set(datetime(2026, 11, 17, 1, 0, tzinfo=UTC))  # Tuesday 09:00 of week 47
+    category, _ = small_bank()
+    passer = UserFactory(unit=world["east_station"])
+    failer, leaver = world["east_officer"], world["east_officer2"]
+    exam = publish(make_template(world["east"], category, retake_days=3), open_for=timedelta(days=3))
+    for officer, wrong in ((failer, (1, 2, 3)), (passer, ())):
+        client = login_as(officer)
+        state = start(client, exam)
+        answer_all(client, state, wrong_positions=wrong)
+        assert client.post(f"/api/v1/attempts/{state['id']}/submit").status_code == 200
+
+    def figures_match(today):
+        supervisor = login_as(world["east_supervisor"])
+        for problem in compare(world["east"].id, W47, W47, today, build_board(world["east"], W47, W47)):
+            pytest.fail(problem)
+        summary = _summary(supervisor, world["east"], W47)["total"]
+        want = figures(world["east"].id, W47, W47, today)["total"]
+        assert {name: summary[name] for name in want} == want
+        _exam_figures_match_the_rows(db.session.get(Exam, exam.id), world["east_supervisor"], supervisor)
+        return want
+
+    frozen_clock.set(datetime(2026, 11, 18, 2, 0, tzinfo=UTC))  # Wednesday 10:00: the leaver leaves
+    assert figures_match(clock.today())["assigned"] == 3  # boards kept by the server from here on
+    supervisor = login_as(world["east_supervisor"])
+    assert supervisor.post(f"/admin/people/{leaver.id}/active").status_code == 302
+    db.session.rollback()
+    assert not db.session.get(User, leaver.id).active
+    assert ExamAssignment.query.filter_by(exam_id=exam.id, user_id=leaver.id).count() == 0
+    assert figures_match(clock.today())["assigned"] == 2
+
+    frozen_clock.set(exam.closes_at + timedelta(seconds=30))
+    counts = close_due_exams(clock.now())
+    db.session.commit()
+    assert counts["officers_closed"] == 2 and counts.get("absent", 0) == 0
+    assert ExamAssignment.query.filter_by(status=AssignmentStatus.ABSENT).count() == 0
+    retake = Exam.query.filter_by(retake_of_id=exam.id).one()
+    assert [a.user_id for a in ExamAssignment.query.filter_by(exam_id=retake.id)] == [failer.id]
+
+    week = figures_match(clock.today())
+    page = login_as(world["east_supervisor"]).get(f"/reports/exams/{exam.id}").get_data(as_text=True)
+    assert failer.full_name in page and leaver.full_name not in page  # failed, listed; withdrawn, not 缺考
+    assert (week["assigned"], week["took"], week["passed_first"], week["absent"]) == (2, 2, 1, 0)
+    assert (week["participation"], week["pass_rate_first"], week["outstanding"]) == (100.0, 50.0, 1)
+
+    # Monday of week 48: the officer who failed leaves before starting the retake.
+    frozen_clock.set(MONDAY)
+    assert login_as(world["east_supervisor"]).post(f"/admin/people/{failer.id}/active").status_code == 302
+    db.session.rollback()
+    assert ExamAssignment.query.filter_by(exam_id=retake.id, user_id=failer.id).count() == 0
+    kept = assignment_of(exam, failer)
+    assert (kept.status, kept.score, kept.flagged, kept.cleared_at) == (AssignmentStatus.FAILED, 40.0, True, None)
+    assert figures_match(clock.today()) == week
+    frozen_clock.set(db.session.get(Exam, retake.id).closes_at + timedelta(seconds=30))
+    close_due_exams(clock.now())  # the retake closes with nobody in it: no 缺考 for the leaver
+    db.session.commit()
+    assert ExamAssignment.query.filter_by(status=AssignmentStatus.ABSENT).count() == 0
+    assert figures_match(clock.today()) == week

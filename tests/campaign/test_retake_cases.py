@@ -1,9 +1,10 @@
 """Issue 13, cases 4, 5 and 8: passing a retake clears the flag at once, everywhere (S11); make-up
-study (补课) as the seeds describe it, gating the retake and escalating to the supervisors; a
+study (补课) as the seeds describe it, gating the retake (with its study minutes, when the setting
+asks for them, counted from the day of the failure) and escalating to the supervisors; a
 bulletin drafted from fresh sums that says "all units met the targets" only when they did. Each
 through the pages and the API, with each server keeping boards for a minute as in production."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -18,11 +19,12 @@ from study.makeup_models import Makeup
 from tests.quiz.closing_helpers import answer, assignment_of
 from tests.quiz.factories import make_template, publish, sit_paper, small_bank
 from tests.quiz.helpers import answer_all, start
-from tests.study.factories import ReadingFactory
+from tests.study.factories import NOTES, ReadingFactory
 
 GRACE = timedelta(seconds=30)
 TUESDAY = datetime(2026, 11, 17, 1, 0, tzinfo=UTC)  # Tuesday 09:00 of week 47 (Monday 11-16)
 W47 = date(2026, 11, 16)
+THURSDAY = date(2026, 11, 19)  # the close of _failed_week's test
 KEPT_BOARDS = [{"REPORTS_BOARD_CACHE_SECONDS": 60}]
 
 
@@ -174,3 +176,52 @@ def test_case_5_the_gate_is_a_setting(world, frozen_clock, login_as):
     _setting("QUIZ_RETAKE_REQUIRES_MAKEUP", "0")
     _exam, retake, _failed = _failed_week(world, frozen_clock)
     assert start(login_as(world["east_officer"]), retake)["exam"]["id"] == retake.id
+
+
+@pytest.mark.parametrize("app", [{"STUDY_MAKEUP_MINUTES": 60}], indirect=True)
+def test_case_5_makeup_minutes_count_from_the_day_of_the_failure_and_gate_the_retake(
+    app, world, frozen_clock, login_as
+):
+    """With STUDY_MAKEUP_MINUTES 60, the retake opens to the failer only when the make-up items
+    are done and 60 minutes of study are logged from the day they failed (the close, Thursday):
+    a back-filled Wednesday counts for nothing, Thursday's 40 minutes are not enough even with
+    every item done, Friday's 20 more are; then the retake starts."""
+    exam, retake, _failed = _failed_week(world, frozen_clock, readings=("习近平法治思想学习纲要（节选）",))
+    officer = login_as(world["east_officer"])
+    makeup = Makeup.query.filter_by(user_id=world["east_officer"].id).one()
+    assert makeup.minutes_required == 60 and clock.local(makeup.created_at).date() == THURSDAY
+
+    def checkin(day, minutes):
+        reply = officer.put(
+            f"/api/v1/checkins/{day}", json={"minutes": minutes, "method": "self", "readings": [], "notes": NOTES}
+        )
+        assert reply.status_code in (200, 201), reply.get_data(as_text=True)
+
+    def refused():
+        reply = officer.post(f"/api/v1/exams/{retake.id}/attempts")
+        return reply.status_code == 409 and "请先完成补课" in reply.get_json()["message"]
+
+    checkin(THURSDAY - timedelta(days=1), 120)  # a back-filled day before the failure
+    assert refused()
+    checkin(THURSDAY, 40)
+    assert refused()
+    assert "测试以来已学习 40 分钟，需学习 60 分钟" in officer.get("/study/makeup").get_data(as_text=True)
+
+    _practise_right(officer, world["east_officer"], [i.ref_id for i in makeup.items if i.kind.value == "question"])
+    reading_id = next(item.ref_id for item in makeup.items if item.kind.value == "reading")
+    assert officer.post(f"/study/readings/{reading_id}/read", data={"next": "makeup"}).status_code == 302
+    db.session.rollback()
+    assert all(item.done_at is not None for item in db.session.get(Makeup, makeup.id).items)
+    assert db.session.get(Makeup, makeup.id).done_at is None  # 20 minutes still to study
+    assert refused()
+
+    frozen_clock.set(clock.local_datetime(THURSDAY + timedelta(days=1), time(9, 0)))  # Friday
+    officer = login_as(world["east_officer"])  # signed in again: the session of the day before has lapsed
+    assert refused()
+    checkin(THURSDAY + timedelta(days=1), 20)
+    db.session.rollback()
+    assert db.session.get(Makeup, makeup.id).done_at == clock.now()
+    assert assignment_of(exam, world["east_officer"]).makeup_done_at == clock.now()
+    assert Notice.query.filter_by(user_id=world["east_officer"].id, kind="makeup_done").count() == 1
+    state = start(officer, retake)
+    assert state["exam"]["id"] == retake.id

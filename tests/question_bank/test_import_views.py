@@ -78,6 +78,19 @@ def test_a_bad_file_lists_every_row_and_only_valid_rows_may_be_imported(admin):
     assert count() == 1
 
 
+def test_importing_only_the_valid_rows_audits_each_count_under_its_own_name(admin):
+    rows = [
+        ["单选", "审计计数的题目？", "甲", "乙", "", "", "A", "", "政治教育", "", ""],
+        ["单选", "审计计数的题目？", "甲", "乙", "", "", "A", "", "政治教育", "", ""],  # a duplicate of row 2
+        ["简答", "主观题不导入？", "", "", "", "", "略", "", "政治教育", "", ""],  # subjective: skipped
+        ["单选", "", "甲", "乙", "", "", "A", "", "政治教育", "", ""],  # no stem: an error
+    ]
+    report = upload(admin, files.xlsx(rows), "mixed.xlsx")
+    assert confirm(admin, report, "valid").status_code == 200 and count() == 1
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "bank.import")).one()
+    assert event.detail == {"created": 1, "duplicates": 1, "skipped": 1, "errors": 1, "new_categories": []}
+
+
 def test_the_default_category_and_creating_missing_categories_on_the_page(admin):
     business = db.session.scalar(sa.select(Category).where(Category.name == "业务知识"))
     cmmlu_like = files.delimited(
