@@ -24,7 +24,11 @@ def _chart(title, values, labels, top, unit, target=None):
     points, dots = _line(values, top)
     plot_h = HEIGHT - PAD_BOTTOM - PAD_TOP
     target_y = None if target is None else round(PAD_TOP + plot_h * (1 - min(target, top) / top), 1)
-    ticks = [labels[0], labels[-1]] if labels else []
+    # The first and last week's labels under the ends of the axis; a single week's under its point.
+    if len(labels) > 1:
+        ticks = [(PAD_LEFT, "start", labels[0]), (WIDTH - 2, "end", labels[-1])]
+    else:
+        ticks = [(PAD_LEFT + (WIDTH - PAD_LEFT - 6) / 2, "middle", label) for label in labels]
     return {
         "title": title,
         "points": points,

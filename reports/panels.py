@@ -25,5 +25,11 @@ def manager_panel(user: User, now) -> dict:
     )
     return {
         "template": "reports/_home_manager.html",
-        "reports": {"unit": unit, "monday": monday, "total": figure_values(board.total), "drafts": drafts},
+        "reports": {
+            "unit": unit,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "total": figure_values(board.total),
+            "drafts": drafts,
+        },
     }

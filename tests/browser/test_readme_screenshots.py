@@ -29,9 +29,16 @@ assert PHONE["width"] == 375
 
 
 def shot(page, name):
+    """The whole page. On a phone the window is first made as tall as the page, so a bar fixed to
+    the bottom (the officer's tab bar, the test's buttons) is drawn below the page's end, as it
+    shows when scrolled there, not over its middle where the window's first screen ended."""
     page.wait_for_load_state("networkidle")
     assert page.watcher.errors == [], page.watcher.errors
+    window = page.viewport_size
+    if window["width"] == PHONE["width"]:
+        page.set_viewport_size({**window, "height": page.evaluate("document.documentElement.scrollHeight")})
     page.screenshot(path=str(README_SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(window)
 
 
 def render_first_page(docx_path, png_path, workdir):

@@ -62,3 +62,12 @@ def test_city_board(campaign):
     assert rows["西区政法委"]["assigned"] == 1 and rows["西区政法委"]["absent"] == 1
     assert rows["西区政法委"]["outstanding"] == 1
     assert rows["东区政法委"]["assigned"] == 6
+
+
+def test_trend_ticks_name_the_ends_or_a_single_week_once():
+    from reports.charts import _chart
+
+    weeks = _chart("参考率", [50.0, 60.0], ["11-09", "11-16"], 100, "%")
+    assert [(anchor, label) for _x, anchor, label in weeks["ticks"]] == [("start", "11-09"), ("end", "11-16")]
+    week = _chart("参考率", [50.0], ["11-16"], 100, "%")
+    assert [(x, label) for x, _anchor, label in week["ticks"]] == [(week["dots"][0][0], "11-16")]

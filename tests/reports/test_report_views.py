@@ -2,6 +2,7 @@
 scope (X1), officers' own records only (X2), inert exports (X12), escaped names."""
 
 import io
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import openpyxl
@@ -201,6 +202,16 @@ def test_workbench_panel(campaign, login_as, frozen_clock):
     db.session.commit()
     html = login_as(campaign["east_supervisor"]).get("/").get_data(as_text=True)
     assert "83.3%" in html and "1份通报草稿待审核" in html
+
+
+def test_workbench_last_week_shows_its_days(campaign, login_as, frozen_clock):
+    """The 上周 card names its week, Monday to Sunday in the deployment zone: at 04:00 on Monday
+    11-30 in Shanghai (still Sunday 11-29 in UTC) last week is 11-23 to 11-29."""
+    home = login_as(campaign["east_supervisor"]).get("/").get_data(as_text=True)
+    assert '<p class="muted period">2026-11-16至2026-11-22</p>' in home
+    frozen_clock.set(datetime(2026, 11, 29, 20, 0, tzinfo=UTC))
+    home = login_as(campaign["east_supervisor"]).get("/").get_data(as_text=True)  # a new day's sign-in
+    assert '<p class="muted period">2026-11-23至2026-11-29</p>' in home
 
 
 def test_a_retake_closing_refreshes_its_root_exam(campaign):
