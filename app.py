@@ -132,7 +132,11 @@ EVENT_HANDLERS = {
     "assignments_closed": (makeup.assign_makeups,),
     "exam_closed_for_everyone": (practice.book_wrong_answers,),
     "study_days_changed": (report_summaries.on_study_days_changed, makeup.on_study_days_changed),
-    "people_changed": (quiz_publishing.withdraw_departed, report_summaries.on_people_changed),
+    "people_changed": (
+        quiz_publishing.withdraw_departed,
+        quiz_publishing.join_arrivals,
+        report_summaries.on_people_changed,
+    ),
 }
 
 SETTING_SPECS = (

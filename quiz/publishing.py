@@ -6,7 +6,7 @@ command (quiz.schedule.publish_by_hand), the scheduler's publish_due_exams, an a
 a missed period, and the retake loop.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -18,6 +18,7 @@ from core.events import emit
 from core.extensions import db
 from question_bank.models import Category, Question, QuestionVersion
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, ExamTemplate
+from quiz.settings import setting
 
 SETTING_FIELDS = (
     "attempts_allowed",
@@ -182,25 +183,91 @@ def _previous_units(exam: Exam, user_ids):
     return [tuple(row) for row in rows]
 
 
+def least_time_left(window) -> timedelta:
+    """Less than this left of a window (a period found late, a test someone arrives at), and it is
+    not given to anyone: too little time to take it would only make them 缺考."""
+    return min(timedelta(hours=setting("QUIZ_CATCH_UP_MIN_HOURS")), (window.closes_at - window.opens_at) / 2)
+
+
+def join_arrivals(users: list[User], now: datetime) -> dict:
+    """Event handler (people_changed): an officer who arrives in an open test's scope (a new
+    account, a move in, a restored one) is assigned it, in their unit of today, with their window
+    opening now, if at least least_time_left of it remains, as for a period published late; with
+    less, the test is not theirs and nobody marks them absent. Retakes are only for the flagged."""
+    arrivals = {user.id: user.unit_id for user in users if user.active and user.role == Role.OFFICER}
+    if not arrivals:
+        return {}
+    exams = db.session.scalars(
+        sa.select(Exam).where(
+            Exam.retake_round == 0, Exam.closed_at.is_(None), Exam.withdrawn_at.is_(None), Exam.closes_at > now
+        )
+    ).all()
+    joined = 0
+    for exam in exams:
+        if exam.closes_at - max(now, exam.opens_at) < least_time_left(exam):
+            continue
+        in_scope = set(db.session.scalars(unit_ids_in_subtree(exam.scope_unit)))
+        assigned = set(
+            db.session.scalars(
+                sa.select(ExamAssignment.user_id).where(
+                    ExamAssignment.exam_id == exam.id, ExamAssignment.user_id.in_(list(arrivals))
+                )
+            )
+        )
+        new = [
+            (user_id, unit_id)
+            for user_id, unit_id in arrivals.items()
+            if unit_id in in_scope and user_id not in assigned
+        ]
+        if not new:
+            continue
+        opens_at = now if now > exam.opens_at else None
+        db.session.execute(
+            sa.insert(ExamAssignment),
+            [
+                {
+                    "exam_id": exam.id,
+                    "user_id": user_id,
+                    "unit_id": unit_id,
+                    "status": AssignmentStatus.ASSIGNED,
+                    "opens_at": opens_at,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for user_id, unit_id in new
+            ],
+        )
+        joined += len(new)
+        emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({unit_id for _, unit_id in new}))
+    return {"assignments_joined": joined} if joined else {}
+
+
 def withdraw_departed(users: list[User], now: datetime) -> dict:
     """Event handler (people_changed): someone who is no longer an active officer (deactivated,
     or given another role) is taken off the tests they had not started and that are still open
-    for them, so they are neither counted nor marked absent after leaving. Results already given
-    stay."""
+    for them, so they are neither counted nor marked absent after leaving; an officer who moved
+    out of a test's scope is taken off it likewise (join_arrivals gives them their new scope's).
+    Retakes stay with the person wherever they move. Results already given stay."""
     departed = [user.id for user in users if not (user.active and user.role == Role.OFFICER)]
-    if not departed:
-        return {}
+    staying = {user.id: user.unit_id for user in users if user.active and user.role == Role.OFFICER}
     started = sa.select(Attempt.assignment_id)
-    rows = db.session.execute(
-        sa.select(ExamAssignment.id, ExamAssignment.exam_id, ExamAssignment.unit_id).where(
-            ExamAssignment.user_id.in_(departed),
-            ExamAssignment.closed_at.is_(None),
-            ExamAssignment.id.not_in(started),
-        )
-    ).all()
+    unstarted = sa.select(ExamAssignment.id, ExamAssignment.exam_id, ExamAssignment.unit_id).where(
+        ExamAssignment.closed_at.is_(None), ExamAssignment.id.not_in(started)
+    )
+    rows = list(db.session.execute(unstarted.where(ExamAssignment.user_id.in_(departed))).all()) if departed else []
+    if staying:
+        for row in db.session.execute(
+            unstarted.add_columns(ExamAssignment.user_id, Unit.path.label("scope_path"))
+            .join(Exam, Exam.id == ExamAssignment.exam_id)
+            .join(Unit, Unit.id == Exam.scope_unit_id)
+            .where(ExamAssignment.user_id.in_(list(staying)), Exam.retake_round == 0)
+        ):
+            unit_path = db.session.scalar(sa.select(Unit.path).where(Unit.id == staying[row.user_id]))
+            if not unit_path.startswith(row.scope_path):
+                rows.append(row)
     if not rows:
         return {}
     db.session.execute(sa.delete(ExamAssignment).where(ExamAssignment.id.in_([row.id for row in rows])))
-    for _id, exam_id, unit_id in rows:
-        emit("exam_results_changed", exam_id=exam_id, unit_ids=[unit_id])
+    for row in rows:
+        emit("exam_results_changed", exam_id=row.exam_id, unit_ids=[row.unit_id])
     return {"assignments_withdrawn": len(rows)}

@@ -25,20 +25,14 @@ from core.i18n import N_
 from notices.services import notify
 from quiz.missed_models import MissedPeriod, MissedReason
 from quiz.models import Exam, ExamTemplate, Recurrence
-from quiz.publishing import publish_exam
+from quiz.publishing import least_time_left, publish_exam
 from quiz.recurrence import Period, opened_periods, period_containing, period_title
-from quiz.settings import setting
 
 
 def period_exam(template_id: int, key: str) -> Exam | None:
     return db.session.scalar(
         sa.select(Exam).where(Exam.template_id == template_id, Exam.period_key == key, Exam.retake_round == 0)
     )
-
-
-def least_time_left(period: Period) -> timedelta:
-    """Less than this left of a period's window when it is found, and it is held, not published."""
-    return min(timedelta(hours=setting("QUIZ_CATCH_UP_MIN_HOURS")), (period.closes_at - period.opens_at) / 2)
 
 
 def publish_due_exams(now: datetime) -> dict:

@@ -355,3 +355,109 @@ def test_case_11_an_officer_who_leaves_mid_week_is_withdrawn_and_one_who_failed_
     db.session.commit()
     assert ExamAssignment.query.filter_by(status=AssignmentStatus.ABSENT).count() == 0
     assert figures_match(clock.today()) == week
+
+
+def test_case_12_an_officer_who_arrives_while_a_test_is_open_takes_it_if_time_is_left(
+    app, world, frozen_clock, login_as
+):
+    """A new officer, one moved in and one restored while the week's test is open are assigned it
+    from the moment they arrive (in the unit they arrive in) when at least as much time is left as
+    a late publish needs (QUIZ_CATCH_UP_MIN_HOURS, or half the window); one who arrives later is
+    not, and is not 缺考. An officer moved out of the test's scope before starting it is taken off
+    it and given the open test of their new district. Figures equal the recomputation throughout."""
+    frozen_clock.set(datetime(2026, 11, 17, 1, 0, tzinfo=UTC))  # Tuesday 09:00 of week 47
+    category, _ = small_bank()
+    east = publish(make_template(world["east"], category), open_for=timedelta(days=3))  # to Friday 09:00
+    west = publish(make_template(world["west"], category), open_for=timedelta(days=3))
+    restored = world["east_officer2"]
+    supervisor = login_as(world["east_supervisor"])
+    assert supervisor.post(f"/admin/people/{restored.id}/active").status_code == 302  # leaves Tuesday
+    db.session.rollback()
+    assert _assignment(east, restored) is None
+
+    def assigned(exam):
+        return sorted(a.user_id for a in ExamAssignment.query.filter_by(exam_id=exam.id))
+
+    def figures_match(today):
+        for problem in compare(world["east"].id, W47, W47, today, build_board(world["east"], W47, W47)):
+            pytest.fail(problem)
+        _exam_figures_match_the_rows(
+            db.session.get(Exam, east.id), world["east_supervisor"], login_as(world["east_supervisor"])
+        )
+
+    # Wednesday 10:00, 47 h left: a new officer through the people page, a restored one, and a
+    # west officer moved into east's station.
+    frozen_clock.set(datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
+    supervisor = login_as(world["east_supervisor"])
+    created = supervisor.post(
+        "/admin/people/new",
+        data={"username": "330101", "full_name": "新调入", "unit_id": world["east_station"].id, "role": "officer"},
+    )
+    assert created.status_code == 200
+    newcomer = db.session.query(User).filter_by(username="330101").one()
+    assert supervisor.post(f"/admin/people/{restored.id}/active").status_code == 302
+    mover = world["west_officer"]
+    accounts.update_user(
+        world["admin"],
+        mover,
+        full_name=mover.full_name,
+        unit=world["east_station"],
+        role=Role.OFFICER,
+        phone=None,
+        now=clock.now(),
+    )
+    db.session.commit()
+    db.session.rollback()
+    assert set(assigned(east)) == {world["east_officer"].id, newcomer.id, restored.id, mover.id}
+    assert assigned(west) == []  # the mover had not started west's test: taken off it
+    joined = _assignment(east, newcomer)
+    assert joined.unit_id == world["east_station"].id
+    assert joined.opens_at.replace(tzinfo=None) == clock.now().replace(tzinfo=None)  # their window opens now
+    figures_match(clock.today())
+
+    # The newcomer (with a password of their own by now) takes it at once.
+    accounts.change_password(newcomer, current=one_time_password(created), new=TEST_PASSWORD, now=clock.now())
+    db.session.commit()
+    client = login_as(newcomer)
+    state = start(client, east)
+    answer_all(client, state)
+    assert client.post(f"/api/v1/attempts/{state['id']}/submit").status_code == 200
+
+    # Thursday 20:00, 13 h left (less than 24 h): a second newcomer is not given this week's test.
+    frozen_clock.set(datetime(2026, 11, 19, 12, 0, tzinfo=UTC))
+    late, _ = accounts.create_user(
+        None, username="330102", full_name="晚到", unit=world["east_station"], role=Role.OFFICER, now=clock.now()
+    )
+    db.session.commit()
+    assert _assignment(east, late) is None
+
+    # Back west on Thursday 20:00: too late for west's test, and east's unstarted one is taken off.
+    accounts.update_user(
+        world["admin"],
+        mover,
+        full_name=mover.full_name,
+        unit=world["west_police"],
+        role=Role.OFFICER,
+        phone=None,
+        now=clock.now(),
+    )
+    db.session.commit()
+    assert mover.id not in assigned(east) and assigned(west) == []
+
+    frozen_clock.set(east.closes_at + timedelta(seconds=30))
+    close_due_exams(clock.now())
+    db.session.commit()
+    statuses = {a.user_id: a.status for a in ExamAssignment.query.filter_by(exam_id=east.id)}
+    assert statuses[newcomer.id] == AssignmentStatus.PASSED
+    assert statuses[restored.id] == AssignmentStatus.ABSENT  # had two days and did not take it
+    assert late.id not in statuses and mover.id not in statuses
+    figures_match(clock.today())
+
+
+def one_time_password(page):
+    return re.search(r"<code[^>]*>([A-Za-z0-9]{12})</code>", page.get_data(as_text=True)).group(1)
+
+
+def _assignment(exam, user):
+    db.session.rollback()
+    return ExamAssignment.query.filter_by(exam_id=exam.id, user_id=user.id).one_or_none()

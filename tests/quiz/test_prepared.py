@@ -168,13 +168,9 @@ def test_the_job_prepares_in_batches_and_skips_started_closed_and_withdrawn(worl
 
     # The scheduler runs it every minute, as the publish job's neighbour.
     frozen_clock.advance(timedelta(minutes=1))
-    late = UserFactory(username="late-joiner", unit=world["east_station"])
-    db.session.add(
-        ExamAssignment(
-            exam_id=exam.id, user_id=late.id, unit_id=late.unit_id, created_at=clock.now(), updated_at=clock.now()
-        )
-    )
-    db.session.commit()
+    late = UserFactory(username="late-joiner", unit=world["east_station"], created_at=clock.now())
+    db.session.commit()  # joins the open test on arrival (quiz.publishing.join_arrivals)
+    assert db.session.scalar(sa.select(ExamAssignment.id).filter_by(exam_id=exam.id, user_id=late.id)) is not None
     assert run_job("prepare_papers", clock.now(), trigger="test").counts == {"prepared": 1}
 
     # Closed: nothing more is prepared, and housekeeping removes what is left.
