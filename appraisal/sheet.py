@@ -4,6 +4,7 @@ the total; each with a score from the admins' weights and the lagging marks of t
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -50,16 +51,24 @@ class Sheet:
         return [row for row in self.officers if row.unit.id == unit_id]
 
 
+def one_decimal(value: float) -> float:
+    """`value` to one decimal, half up (四舍五入) as a committee checking by hand rounds, not
+    Python's half to even (81.25 is 81.3, not 81.2). Taken to 9 places first, so that float noise
+    (81.24999999999999 for an exact 81.25) does not decide."""
+    return float(Decimal(repr(round(value, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def score(figures: Figures, weights: dict) -> float | None:
-    """The weighted average of the row's rates, 0–100 with one decimal; figures with nothing to
-    measure (no test assigned, no session expected…) leave the average, not lower it."""
+    """The weighted average of the row's rates, 0–100 with one decimal (half up); figures with
+    nothing to measure (no test assigned, no session expected…) leave the average, not lower it,
+    as does a rate whose weight is 0 (settings.weights leaves it out)."""
     total = weight = 0.0
     for rate, w in weights.items():
         value = getattr(figures, rate)
         if value is not None:
             total += value * w
             weight += w
-    return round(total * 100 / weight, 1) if weight else None
+    return one_decimal(total * 100 / weight) if weight else None
 
 
 def officer_marks(row: Row, rules: dict) -> list[str]:

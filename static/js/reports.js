@@ -71,3 +71,22 @@
     });
   });
 })();
+
+/* A wide table's scroll hint: a table-wrap marked data-scroll-hint that scrolls sideways shows the
+   hint just before it and fades its right edge until scrolled to the end (more-right). */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-scroll-hint]").forEach(function (wrap) {
+    var hint = wrap.previousElementSibling;
+    function update() {
+      var overflow = wrap.scrollWidth - wrap.clientWidth;
+      if (hint && hint.classList.contains("scroll-hint")) { hint.hidden = !(overflow > 2); }
+      wrap.classList.toggle("more-right", overflow - wrap.scrollLeft > 2);
+    }
+    wrap.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    var details = wrap.closest("details");
+    if (details) { details.addEventListener("toggle", update); }
+    update();
+  });
+})();

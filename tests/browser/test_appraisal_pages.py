@@ -8,12 +8,11 @@ import pytest
 from appraisal.models import FindingStatus, Inspection
 from core.extensions import db
 from tests.appraisal.test_sheet_figures import W46, W48, campaign  # noqa: F401  (the fixture)
-from tests.browser.conftest import open_page, screenshot, sign_in
+from tests.browser.conftest import PHONE, open_page, screenshot, sign_in
 from tests.factories import TEST_PASSWORD, SupervisorFactory
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 375, "height": 740}
-WIDE = {"width": 1280, "height": 860}
+WIDE = {"width": 1280, "height": 800}
 
 
 def test_the_sheet_and_the_inspections_at_phone_and_desktop(world, campaign, browser, live_server):  # noqa: F811
@@ -69,5 +68,19 @@ def test_the_sheet_and_the_inspections_at_phone_and_desktop(world, campaign, bro
         assert page.locator("text=新警丙").first.is_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"] + 1, f"the page scrolls sideways at {viewport['width']} px"
+        # The tables are wider than the card at both sizes: each says so and fades its cut edge,
+        # until scrolled to the end.
+        wrap = page.locator(".table-wrap[data-scroll-hint]").first
+        hint = page.locator(".scroll-hint").first
+        assert hint.is_visible() and "左右滑动" in hint.inner_text()
+        assert "more-right" in wrap.get_attribute("class")
+        assert page.locator(".scroll-hint:visible").count() == page.locator("[data-scroll-hint]").count() == 3
+        # The score column (the fourth) shows whole before the faded edge, even at 375 px.
+        score_right = wrap.evaluate("w => w.querySelector('thead th:nth-child(4)').getBoundingClientRect().right")
+        wrap_right = wrap.evaluate("w => w.getBoundingClientRect().right")
+        assert score_right <= wrap_right - 24, (score_right, wrap_right)  # the fade: 1.5rem
+        wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; w.dispatchEvent(new Event('scroll')); }")
+        page.wait_for_function("w => !w.classList.contains('more-right')", arg=wrap.element_handle())
+        assert hint.is_visible()  # the hint stays: the columns are still there to scroll back to
         assert page.watcher.errors == [] and page.external_requests == []
         page.context.close()
