@@ -10,9 +10,10 @@ SETTING_SPECS = (
         _l("Most rows in one people import file"),
         int,
         minimum=10,
-        # An import is one request: at the write rate measured on a 2-core box (bench/people_import.py,
-        # about 375 rows/s) 8,000 rows end within 80 % of the web worker's 30 s timeout.
-        maximum=8000,
+        # An import is one request: at the slowest write rate measured on a shared 2-core box
+        # (bench/people_import.py, about 300 rows/s with six open tests each newcomer joins),
+        # 6,000 rows end within 80 % of the web worker's 30 s timeout.
+        maximum=6000,
         help=_l("A larger roster is imported in several files."),
     ),
     SettingSpec(

@@ -215,7 +215,7 @@ def test_an_import_tells_the_reports_once_with_everyone_it_created(world, login_
     assert calls == [["320001", "320002"]]
 
 
-@pytest.mark.parametrize(("key", "too_many"), [("PEOPLE_IMPORT_MAX_ROWS", 8001), ("BANK_IMPORT_MAX_ROWS", 10001)])
+@pytest.mark.parametrize(("key", "too_many"), [("PEOPLE_IMPORT_MAX_ROWS", 6001), ("BANK_IMPORT_MAX_ROWS", 10001)])
 def test_an_import_row_limit_beyond_what_one_request_writes_in_time_is_refused(app, world, login_as, key, too_many):
     """An import is one request. A row limit above what bench/people_import.py and
     bench/bank_import.py measured to be written inside the worker's 30 s timeout would let an
