@@ -94,9 +94,11 @@ def close_exam(exam: Exam, now: datetime, *, actor=None) -> dict:
     commits; {} if nothing was open."""
     if exam.closed_at is not None:
         return {}
-    if now < exam.opens_at:
+    # Opened this very instant (or published late, this instant): nobody has had a moment of it,
+    # and closing would mark everyone absent. Withdrawing it is the way to take it back.
+    if now <= max(exam.opens_at, exam.published_at):
         raise Conflict(_l("This test has not opened yet, so it cannot be closed."), code="exam_not_open")
-    opened = sa.func.coalesce(ExamAssignment.opens_at, exam.opens_at) <= now
+    opened = sa.func.coalesce(ExamAssignment.opens_at, exam.opens_at) < now
     ids = list(db.session.scalars(sa.select(ExamAssignment.id).where(_unclosed(exam.id), opened)))
     counts = close_assignments(exam, ids, now)
     for key, value in close_for_everyone(exam, now, by_hand=True).items():

@@ -205,3 +205,24 @@ def test_case_3_the_schedule_then_a_hand_publish_make_one_exam(world, frozen_clo
 
 def runner_run(job, at):
     return runner.run_job(job, at, trigger="schedule")
+
+
+def test_case_1_a_test_closed_the_instant_it_is_published_marks_nobody_absent(world, frozen_clock, login_as):
+    """Found by the simulation with new campaigns: a supervisor closing a test in the same instant
+    it was published (a late period the scheduler just published, or a hand publish) marked every
+    officer 缺考 for a window of no length. The close is refused, in Chinese; a minute later it is
+    an ordinary early close."""
+    frozen_clock.set(MONDAY_0800)
+    category, _ = small_bank()
+    exam = publish(make_template(world["east"], category), opens_in=timedelta(hours=-3))  # published late
+    supervisor = login_as(world["east_supervisor"])
+    refused = supervisor.post(f"/manage/quiz/exams/{exam.id}/close", follow_redirects=True)
+    assert refused.status_code == 409 and "测试尚未开始，不能结束。" in refused.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(Exam, exam.id).closed_at is None
+    assert ExamAssignment.query.filter_by(exam_id=exam.id, status=AssignmentStatus.ABSENT).count() == 0
+
+    frozen_clock.advance(timedelta(minutes=1))
+    assert login_as(world["east_supervisor"]).post(f"/manage/quiz/exams/{exam.id}/close").status_code == 302
+    db.session.rollback()
+    assert db.session.get(Exam, exam.id).closed_at is not None

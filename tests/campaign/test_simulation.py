@@ -402,6 +402,12 @@ class Campaign(RuleBasedStateMachine):
         )
         if exam is None:
             return
+        if max(exam.opens_at, exam.published_at) >= self.now:
+            # Published this instant: the close is refused (nobody has had a moment of it).
+            with pytest.raises(DomainError):
+                close_exam(exam, self.now)
+            db.session.rollback()
+            return
         if close_exam(exam, self.now):
             self.closed_by_hand.add(exam.id)
             self.did["closed_early"] += 1
