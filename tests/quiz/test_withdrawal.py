@@ -104,8 +104,9 @@ def test_only_the_supervisors_of_the_whole_scope_withdraw_with_a_csrf_token(worl
 
 def test_a_retake_or_a_closed_test_is_not_withdrawn(world, login_as, frozen_clock):
     exam = _exam(world, kind=ExamKind.ONE_OFF)
+    frozen_clock.advance(timedelta(minutes=1))  # a test cannot be closed in the instant it is published
     supervisor = login_as(world["east_supervisor"])
-    supervisor.post(f"/manage/quiz/exams/{exam.id}/close")
+    assert supervisor.post(f"/manage/quiz/exams/{exam.id}/close").status_code == 302
     page = _withdraw(supervisor, exam).get_data(as_text=True)
     assert "本次测试已结束或已撤回。" in page
     db.session.rollback()
