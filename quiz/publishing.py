@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
+from accounts.membership import is_member
 from accounts.models import Role, Unit, User
 from accounts.scope import can_manage_unit, unit_ids_in_subtree
 from core.errors import PermissionDenied, ValidationFailed
@@ -145,23 +147,30 @@ def publish_exam(
         assignees = officers_in_scope(template.scope_unit)
     else:
         assignees = _previous_units(retake_of, user_ids) if retake_of is not None else _current_units(user_ids)
+    _insert_assignments(exam.id, assignees, now)
+    emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({unit_id for _, unit_id in assignees}))
+    return exam
+
+
+def _insert_assignments(exam_id: int, assignees, now: datetime, opens_at: datetime | None = None) -> None:
+    """Assign `exam_id` to these (user_id, unit_id) pairs; `opens_at` opens their own window later
+    than the exam's (an officer who arrived while it was open)."""
     if assignees:
         db.session.execute(
             sa.insert(ExamAssignment),
             [
                 {
-                    "exam_id": exam.id,
+                    "exam_id": exam_id,
                     "user_id": user_id,
                     "unit_id": unit_id,
                     "status": AssignmentStatus.ASSIGNED,
+                    "opens_at": opens_at,
                     "created_at": now,
                     "updated_at": now,
                 }
                 for user_id, unit_id in assignees
             ],
         )
-    emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({unit_id for _, unit_id in assignees}))
-    return exam
 
 
 def _plain(value):
@@ -194,7 +203,7 @@ def join_arrivals(users: list[User], now: datetime) -> dict:
     account, a move in, a restored one) is assigned it, in their unit of today, with their window
     opening now, if at least least_time_left of it remains, as for a period published late; with
     less, the test is not theirs and nobody marks them absent. Retakes are only for the flagged."""
-    arrivals = {user.id: user.unit_id for user in users if user.active and user.role == Role.OFFICER}
+    arrivals = {user.id: user.unit_id for user in users if is_member(user)}
     if not arrivals:
         return {}
     exams = db.session.scalars(
@@ -221,22 +230,7 @@ def join_arrivals(users: list[User], now: datetime) -> dict:
         ]
         if not new:
             continue
-        opens_at = now if now > exam.opens_at else None
-        db.session.execute(
-            sa.insert(ExamAssignment),
-            [
-                {
-                    "exam_id": exam.id,
-                    "user_id": user_id,
-                    "unit_id": unit_id,
-                    "status": AssignmentStatus.ASSIGNED,
-                    "opens_at": opens_at,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for user_id, unit_id in new
-            ],
-        )
+        _insert_assignments(exam.id, new, now, opens_at=now if now > exam.opens_at else None)
         joined += len(new)
         emit("exam_results_changed", exam_id=exam.id, unit_ids=sorted({unit_id for _, unit_id in new}))
     return {"assignments_joined": joined} if joined else {}
@@ -248,23 +242,27 @@ def withdraw_departed(users: list[User], now: datetime) -> dict:
     for them, so they are neither counted nor marked absent after leaving; an officer who moved
     out of a test's scope is taken off it likewise (join_arrivals gives them their new scope's).
     Retakes stay with the person wherever they move. Results already given stay."""
-    departed = [user.id for user in users if not (user.active and user.role == Role.OFFICER)]
-    staying = {user.id: user.unit_id for user in users if user.active and user.role == Role.OFFICER}
+    departed = [user.id for user in users if not is_member(user)]
+    staying = [user.id for user in users if is_member(user)]
     started = sa.select(Attempt.assignment_id)
     unstarted = sa.select(ExamAssignment.id, ExamAssignment.exam_id, ExamAssignment.unit_id).where(
         ExamAssignment.closed_at.is_(None), ExamAssignment.id.not_in(started)
     )
     rows = list(db.session.execute(unstarted.where(ExamAssignment.user_id.in_(departed))).all()) if departed else []
     if staying:
-        for row in db.session.execute(
-            unstarted.add_columns(ExamAssignment.user_id, Unit.path.label("scope_path"))
-            .join(Exam, Exam.id == ExamAssignment.exam_id)
-            .join(Unit, Unit.id == Exam.scope_unit_id)
-            .where(ExamAssignment.user_id.in_(list(staying)), Exam.retake_round == 0)
-        ):
-            unit_path = db.session.scalar(sa.select(Unit.path).where(Unit.id == staying[row.user_id]))
-            if not unit_path.startswith(row.scope_path):
-                rows.append(row)
+        scope, current = aliased(Unit), aliased(Unit)
+        rows += [
+            row
+            for row in db.session.execute(
+                unstarted.add_columns(scope.path.label("scope_path"), current.path.label("unit_path"))
+                .join(Exam, Exam.id == ExamAssignment.exam_id)
+                .join(scope, scope.id == Exam.scope_unit_id)
+                .join(User, User.id == ExamAssignment.user_id)
+                .join(current, current.id == User.unit_id)
+                .where(ExamAssignment.user_id.in_(staying), Exam.retake_round == 0)
+            )
+            if not row.unit_path.startswith(row.scope_path)
+        ]
     if not rows:
         return {}
     db.session.execute(sa.delete(ExamAssignment).where(ExamAssignment.id.in_([row.id for row in rows])))

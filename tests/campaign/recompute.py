@@ -97,16 +97,7 @@ def figures(unit_id: int, first_week: date, last_week: date, today: date) -> dic
         c = counts[(group, monday)]
         tests[group].add(exam_id)
         tests[("week", monday)].add(exam_id)
-        c["assigned"] += 1
-        c["took"] += status in ("submitted", "passed", "failed")
-        c["passed_first"] += passed is True or passed == 1
-        c["passed_after"] += (passed is True or passed == 1) or cleared is not None
-        c["failed"] += status == "failed"
-        c["absent"] += status == "absent"
-        c["outstanding"] += bool(flagged) and cleared is None
-        if score is not None:
-            c["scored"] += 1
-            c["percent_sum"] += float(score) * 100 / (total or 1)
+        _count_assignment(c, status, score, passed, flagged, cleared, total)
 
     # ---- memberships: who belonged where on each day ------------------------------------------
     spans = defaultdict(list)
@@ -392,6 +383,20 @@ def person_figures(unit_id: int, first_week: date, last_week: date, today: date)
     return {key: dict(value) for key, value in counts.items()}
 
 
+def _count_assignment(c, status, score, passed, flagged, cleared, total) -> None:
+    """Add one assignment row to the counts `c`."""
+    c["assigned"] += 1
+    c["took"] += status in ("submitted", "passed", "failed")
+    c["passed_first"] += passed is True or passed == 1
+    c["passed_after"] += (passed is True or passed == 1) or cleared is not None
+    c["failed"] += status == "failed"
+    c["absent"] += status == "absent"
+    c["outstanding"] += bool(flagged) and cleared is None
+    if score is not None:
+        c["scored"] += 1
+        c["percent_sum"] += float(score) * 100 / (total or 1)
+
+
 def exam_units(exam_id: int) -> dict[int, dict]:
     """{unit_id: figures} of one exam from its assignment rows, as the exam report's by-unit table
     shows them (reports.exam_report.UnitResult): the unit at publish, a share of the paper's points
@@ -403,16 +408,7 @@ def exam_units(exam_id: int) -> dict[int, dict]:
         exam_id=exam_id,
     ):
         c = counts[member_unit]
-        c["assigned"] += 1
-        c["took"] += status in ("submitted", "passed", "failed")
-        c["passed_first"] += passed is True or passed == 1
-        c["passed_after"] += (passed is True or passed == 1) or cleared is not None
-        c["failed"] += status == "failed"
-        c["absent"] += status == "absent"
-        c["outstanding"] += bool(flagged) and cleared is None
-        if score is not None:
-            c["scored"] += 1
-            c["percent_sum"] += float(score) * 100 / (total or 1)
+        _count_assignment(c, status, score, passed, flagged, cleared, total)
     result = {}
     for member_unit, c in counts.items():
         figures = {name: int(c[name]) for name in ("assigned", "took", "passed_first", "passed_after")}

@@ -378,6 +378,10 @@ def test_case_12_an_officer_who_arrives_while_a_test_is_open_takes_it_if_time_is
     def assigned(exam):
         return sorted(a.user_id for a in ExamAssignment.query.filter_by(exam_id=exam.id))
 
+    def move(person, unit):
+        fields = {"full_name": person.full_name, "role": Role.OFFICER, "phone": None}
+        accounts.update_user(world["admin"], person, unit=unit, now=clock.now(), **fields)
+
     def figures_match(today):
         for problem in compare(world["east"].id, W47, W47, today, build_board(world["east"], W47, W47)):
             pytest.fail(problem)
@@ -397,15 +401,7 @@ def test_case_12_an_officer_who_arrives_while_a_test_is_open_takes_it_if_time_is
     newcomer = db.session.query(User).filter_by(username="330101").one()
     assert supervisor.post(f"/admin/people/{restored.id}/active").status_code == 302
     mover = world["west_officer"]
-    accounts.update_user(
-        world["admin"],
-        mover,
-        full_name=mover.full_name,
-        unit=world["east_station"],
-        role=Role.OFFICER,
-        phone=None,
-        now=clock.now(),
-    )
+    move(mover, world["east_station"])
     db.session.commit()
     db.session.rollback()
     assert set(assigned(east)) == {world["east_officer"].id, newcomer.id, restored.id, mover.id}
@@ -432,15 +428,7 @@ def test_case_12_an_officer_who_arrives_while_a_test_is_open_takes_it_if_time_is
     assert _assignment(east, late) is None
 
     # Back west on Thursday 20:00: too late for west's test, and east's unstarted one is taken off.
-    accounts.update_user(
-        world["admin"],
-        mover,
-        full_name=mover.full_name,
-        unit=world["west_police"],
-        role=Role.OFFICER,
-        phone=None,
-        now=clock.now(),
-    )
+    move(mover, world["west_police"])
     db.session.commit()
     assert mover.id not in assigned(east) and assigned(west) == []
 
