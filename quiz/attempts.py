@@ -319,6 +319,13 @@ def recent_question_ids(user_id: int) -> set[int]:
 # --- one attempt, as its owner --------------------------------------------------------------------
 
 
+def shows_no_key_yet(attempt: Attempt) -> bool:
+    """True for an attempt still being taken: its pages show the paper and the saved answers, no
+    key and no result, so the closed-book rule lets them open even while another of the officer's
+    tests is in progress too (a weekly test and a retake both started)."""
+    return attempt.finished_at is None and not closed_for_everyone(db.session.get(Exam, attempt.exam_id))
+
+
 def own_attempt(user: User, attempt_id: int) -> Attempt:
     """The caller's attempt, or 404 (another officer's attempt is not acknowledged to exist)."""
     attempt = db.session.get(Attempt, attempt_id)

@@ -42,7 +42,7 @@ def take(exam_id):
 def attempt_result(attempt_id):
     now = clock.now()
     attempt = attempts.own_attempt(current_user, attempt_id)
-    ensure_closed_book(current_user, allowed=lambda in_progress: in_progress.id == attempt.id)
+    ensure_closed_book(current_user, allowed=lambda _in_progress: attempts.shows_no_key_yet(attempt))
     state = attempts.attempt_state(attempt, now)
     exam = db.session.get(Exam, attempt.exam_id)
     return render_template(

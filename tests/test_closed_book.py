@@ -165,3 +165,30 @@ def test_the_refusal_is_in_chinese_and_names_the_way_out(world, login_as, frozen
     assert page.status_code == 403 and "交卷后" in page.get_data(as_text=True)
     own = officer.get(f"/api/v1/attempts/{ids['attempt_id']}").get_json()
     assert own["review"] is False and all("explanation" not in item for item in own["items"])
+
+
+def test_two_tests_in_progress_each_open_their_own_paper_and_nothing_else(world, login_as, frozen_clock):
+    """An officer who started the weekly test and then a second one (a retake, a contest) can go
+    back to either paper: an attempt being taken shows no key. A past review stays shut. (Before,
+    only one of the two opened: the other answered 403 closed_book.)"""
+    earlier = _earlier_reviewed_attempt(world)
+    category = CategoryFactory(name="两场同时进行")
+    for n in range(2):
+        QuestionFactory(category=category, stem=f"同时单选{n}", options=["甲", "乙", "丙", "丁"], answer="A",
+                        explanation=SECRET)  # fmt: skip
+    exams = [
+        publish(make_template(world["east"], category, title=title, rules=[(QuestionType.SINGLE, 2, 50)]))
+        for title in ("本周周测", "知识竞赛")
+    ]
+    officer = login_as(world["east_officer"])
+    started = [officer.post(f"/api/v1/exams/{exam.id}/attempts") for exam in exams]
+    assert [response.status_code for response in started] == [201, 201]
+    for attempt_id in [response.get_json()["id"] for response in started]:
+        for url in (f"/api/v1/attempts/{attempt_id}", f"/attempts/{attempt_id}"):
+            response = officer.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            assert SECRET not in text_of(response)
+        paper = officer.get(f"/api/v1/attempts/{attempt_id}").get_json()
+        assert paper["review"] is False and len(paper["items"]) == 2 and "同时单选" in paper["items"][0]["stem"]
+    refused = officer.get(f"/api/v1/attempts/{earlier}")
+    assert refused.status_code == 403 and refused.get_json()["error"] == "closed_book"
