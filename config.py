@@ -28,6 +28,16 @@ def normalise_database_url(url):
     return url
 
 
+def background_engine_options(options: dict, url) -> dict:
+    """A server started at a lower CPU priority (YINGZHI_NICE > 0: the report servers) also keeps
+    PostgreSQL from fanning its queries out to parallel workers: on a box shared with the app
+    servers, one board's query would otherwise run in three database processes at normal
+    priority, beside the officers' saves (BENCHMARKS.md S9)."""
+    if _env_int("YINGZHI_NICE", 0) > 0 and url and url.startswith("postgresql"):
+        return {**options, "connect_args": {"options": "-c max_parallel_workers_per_gather=0"}}
+    return options
+
+
 class Config:
     """Defaults for every deployment; environment variables override them."""
 
@@ -39,7 +49,9 @@ class Config:
         self.SECRET_KEY = _env("SECRET_KEY")
         # None means "SQLite file in the instance folder", resolved by create_app.
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL"))
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS = background_engine_options(
+            {"pool_pre_ping": True}, self.SQLALCHEMY_DATABASE_URI
+        )
         self.YINGZHI_TIMEZONE = _env("YINGZHI_TIMEZONE", "Asia/Shanghai")
         self.YINGZHI_DEMO = _env_bool("YINGZHI_DEMO", False)
         self.MAX_CONTENT_LENGTH = _env_int("YINGZHI_MAX_UPLOAD_MB", 10) * 1024 * 1024
@@ -180,7 +192,9 @@ class ProductionConfig(Config):
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
         # Limits must be shared between app servers, or each one counts separately.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+        self.SQLALCHEMY_ENGINE_OPTIONS = background_engine_options(
+            {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}, self.SQLALCHEMY_DATABASE_URI
+        )
 
 
 CONFIGS = {

@@ -102,3 +102,27 @@ def test_a_report_server_runs_at_the_lower_cpu_priority_it_is_given(database_url
         autogroup = Path(f"/proc/{server.pid}/autogroup")
         if autogroup.exists():
             assert autogroup.read_text().split()[-1] == "7"
+
+
+def test_a_report_server_keeps_postgresql_from_parallel_workers(monkeypatch, database_url, is_postgres):
+    """S9: a server at a lower CPU priority asks PostgreSQL for no parallel workers, so a board's
+    query runs in one database process, not three at normal priority beside the saves."""
+    import sqlalchemy as sa
+
+    from config import Config, normalise_database_url
+
+    monkeypatch.delenv("YINGZHI_NICE", raising=False)
+    assert "connect_args" not in Config().SQLALCHEMY_ENGINE_OPTIONS
+    monkeypatch.setenv("YINGZHI_NICE", "10")
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/none.db")
+    assert "connect_args" not in Config().SQLALCHEMY_ENGINE_OPTIONS  # SQLite has no such thing
+    if not is_postgres:
+        return
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    options = Config().SQLALCHEMY_ENGINE_OPTIONS
+    engine = sa.create_engine(normalise_database_url(database_url), connect_args=options["connect_args"])
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
+    finally:
+        engine.dispose()
