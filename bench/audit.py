@@ -37,6 +37,24 @@ def attempts_by_user(database_url: str, exam_id: int) -> dict[str, int]:
         return {username: attempt_id for username, attempt_id in rows}
 
 
+def end_open_attempts(database_url: str, keep_exam_id: int) -> int:
+    """End, as their close would, the attempts the earlier scenarios left open (S2's starts are
+    never submitted), except the given exam's: an officer with another test in progress may not
+    see a result (the closed-book rule), and on a real evening one test is being taken. Returns
+    how many were ended."""
+    from quiz.models import Attempt, FinishReason
+
+    with app_context(database_url) as db:
+        ended = db.session.execute(
+            sa.update(Attempt)
+            .where(Attempt.finished_at.is_(None), Attempt.exam_id != keep_exam_id)
+            .values(finished_at=Attempt.deadline_at, finish_reason=FinishReason.CLOSED)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+    return ended
+
+
 def fill_answers(database_url: str, exam_id: int) -> int:
     """Give every item of the exam's open attempts a saved answer (the right one on about two in
     three), as if the officer had answered everything: the submit scenario grades full papers."""

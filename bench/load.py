@@ -460,6 +460,9 @@ class Bench:
     def s5(self, base, officers):
         low, high = (float(x) for x in self.args.s5_think.split("-"))
         plan = peak_plan(self.ceilings["bare"], (low, high), self.args.s5_officers)
+        ended = audit.end_open_attempts(self.url, self.exams["peak"])
+        if ended:
+            print(f"S5: {ended} attempts left open by S1-S4 ended first", flush=True)
         self.prepare()  # as the scheduler would have: the starts of S1-S4 made these papers stale
         count = min(plan["officers"], len(officers))
         window = self.args.s5_start_window if self.args.s5_start_window is not None else plan["start_window"]

@@ -275,6 +275,7 @@ def build(app, officers_count, weeks):
                     0,
                     opens,
                     opens + timedelta(days=2),
+                    opens + timedelta(days=2),  # closed with everyone at the exam's close
                 )
                 next_id += 1
 
@@ -297,6 +298,7 @@ def build(app, officers_count, weeks):
             "extra_attempts",
             "created_at",
             "updated_at",
+            "closed_at",
         ],
         assignments(),
     )

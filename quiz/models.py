@@ -219,6 +219,14 @@ class ExamAssignment(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("exam_id", "user_id"),
         sa.Index("ix_exam_assignments_exam_unit", "exam_id", "unit_id"),
+        # The standing list of everyone not yet 过关 (reports.outstanding), oldest first: only the
+        # outstanding rows, in the order the board lists them, so it reads the first few, not all.
+        sa.Index(
+            "ix_exam_assignments_outstanding",
+            "closed_at",
+            postgresql_where=sa.text("flagged AND cleared_at IS NULL"),
+            sqlite_where=sa.text("flagged = 1 AND cleared_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -44,7 +44,7 @@ def outstanding(unit: Unit, now: datetime, limit: int | None = None) -> list[Out
         .join(User, User.id == root.user_id)
         .where(
             Exam.retake_round == 0,
-            root.flagged.is_(True),
+            root.flagged,  # as ix_exam_assignments_outstanding says it
             root.cleared_at.is_(None),
             Unit.path.startswith(unit.path),
         )
@@ -82,7 +82,7 @@ def count_outstanding(unit: Unit) -> int:
         .join(Unit, Unit.id == ExamAssignment.unit_id)
         .where(
             Exam.retake_round == 0,
-            ExamAssignment.flagged.is_(True),
+            ExamAssignment.flagged,  # as ix_exam_assignments_outstanding says it
             ExamAssignment.cleared_at.is_(None),
             Unit.path.startswith(unit.path),
         )
