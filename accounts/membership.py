@@ -43,7 +43,7 @@ def sync_membership(user: User, now: datetime) -> bool:
             db.session.add(
                 UnitMembership(user_id=user.id, unit_id=wanted, started_at=now, first_day=today, end_day=None)
             )
-    _bump_version()
+    bump_roster_version()
     db.session.flush()
     emit("people_changed", users=[user], now=now)
     return True
@@ -63,7 +63,9 @@ def _reopen_same_day(user_id: int, unit_id: int, today: date) -> UnitMembership 
     return ended_today
 
 
-def _bump_version() -> None:
+def bump_roster_version() -> None:
+    """Note a change to who belongs where (a membership, or a unit moved in the tree): figures
+    kept under roster_version are computed again."""
     updated = db.session.execute(
         sa.update(RosterVersion).where(RosterVersion.id == 1).values(value=RosterVersion.value + 1)
     ).rowcount

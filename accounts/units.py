@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from accounts import audit
+from accounts.membership import bump_roster_version
 from accounts.models import Role, Unit, UnitKind, User
 from accounts.scope import ensure_unit_in_scope
 from core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -70,6 +71,7 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
         .execution_options(synchronize_session=False)
     )
     unit.parent_id = new_parent.id
+    bump_roster_version()  # the boards sum subtrees by path: none may keep sums of the old tree
     audit.record("unit.move", actor=actor, target=unit, detail={"from": old_prefix, "to": new_prefix})
     db.session.flush()
     db.session.expire_all()

@@ -64,3 +64,20 @@ def test_without_the_setting_every_board_is_summed_afresh(app, campaign):
     with StatementLog(db.engine) as log:
         build_board(campaign["east"], W47, W47)
     assert _summary_reads(log)
+
+
+def test_a_unit_moved_to_another_district_shows_on_the_very_next_board(app, campaign):
+    """The board sums its children's subtrees by unit path: moving a unit rewrites the paths, and
+    no kept sums may outlive that (they once did, for REPORTS_BOARD_CACHE_SECONDS)."""
+    from accounts.units import move_unit
+
+    app.config["REPORTS_BOARD_CACHE_SECONDS"] = 60
+    city, east, west = campaign["city"], campaign["east"], campaign["west"]
+    before = {row.unit.id: row.figures.assigned for row in build_board(city, W47, W47).rows if not row.own_staff}
+    court_assigned = build_board(campaign["east_court"], W47, W47).total.assigned
+    assert court_assigned > 0
+    move_unit(None, campaign["east_court"], west)
+    db.session.commit()
+    after = {row.unit.id: row.figures.assigned for row in build_board(city, W47, W47).rows if not row.own_staff}
+    assert after[east.id] == before[east.id] - court_assigned
+    assert after[west.id] == before[west.id] + court_assigned
