@@ -157,6 +157,16 @@ def data_version(first_week: date, last_week: date) -> tuple:
     return (tuple(exams), tuple(study), roster_version())
 
 
+def results_version() -> tuple:
+    """What the list of everyone not yet 过关 (reports.outstanding) depends on, beyond its rows'
+    own details: every change to who is flagged or cleared, or when (a close, a graded retake, a
+    withdrawal, a publish), recomputes a summary row of the exam's (each recompute bumps its
+    revision; core.events exam_results_changed), and a unit moved in the tree bumps the roster."""
+    s = ExamUnitSummary
+    exams = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(s.revision), 0))).one()
+    return (tuple(exams), roster_version())
+
+
 def board_sums(unit: Unit, first_week: date, last_week: date, today: date, *, cached: bool = True) -> BoardSums:
     """The board's sums, kept per server for REPORTS_BOARD_CACHE_SECONDS under the version of the
     data they were summed from (data_version): on the evening of a test every board query

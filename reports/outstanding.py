@@ -5,18 +5,22 @@ outstanding, the round they are at and whether their make-up study is done. For 
 
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased
 
 from accounts.models import Unit, User
 from core import clock
 from core.extensions import db
 from quiz.models import AssignmentStatus, Exam, ExamAssignment
+from reports.board import BOARD_CACHE_ENTRIES, results_version
 
 
 @dataclass
 class OutstandingRow:
+    assignment_id: int  # of the test (round 0)
     person: User
     unit: Unit
     exam: Exam  # the test (round 0) they have not passed yet
@@ -28,7 +32,35 @@ class OutstandingRow:
     escalated: bool
 
 
-def outstanding(unit: Unit, now: datetime, limit: int | None = None) -> list[OutstandingRow]:
+def board_outstanding(unit: Unit, now: datetime, limit: int) -> tuple[list[OutstandingRow], int]:
+    """The first `limit` rows of `unit`'s list and the list's length, for the board. Finding them
+    walks every outstanding assignment of the scope (tens of milliseconds of the database on a
+    city's board, beside the officers' saves: BENCHMARKS.md S9), so which assignments they are,
+    and how many, is kept per server for REPORTS_BOARD_CACHE_SECONDS under results_version(), as
+    the board's sums are. The rows themselves are read afresh each time: names, rounds, make-up
+    and days are never older than the database's."""
+    seconds = current_app.config["REPORTS_BOARD_CACHE_SECONDS"]
+    if not seconds:
+        return outstanding(unit, now, limit=limit), count_outstanding(unit)
+    cache = current_app.extensions.setdefault("yingzhi_board_outstanding", {})
+    key = (unit.id, unit.path, limit, results_version())
+    kept = cache.get(key)
+    if kept is not None and kept[0] > monotonic():
+        return outstanding(unit, now, only=kept[1]), kept[2]
+    rows = outstanding(unit, now, limit=limit)
+    if len(cache) >= BOARD_CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = (monotonic() + seconds, [row.assignment_id for row in rows], count_outstanding(unit))
+    return rows, cache[key][2]
+
+
+def outstanding(
+    unit: Unit, now: datetime, limit: int | None = None, only: list[int] | None = None
+) -> list[OutstandingRow]:
+    """`unit`'s list, longest outstanding first: all of it, its first `limit` rows, or those of
+    the round-0 assignments `only` that are still outstanding."""
+    if only is not None and not only:
+        return []
     root = aliased(ExamAssignment)
     later, later_exam = aliased(ExamAssignment), aliased(Exam)
     latest_round = (
@@ -52,6 +84,8 @@ def outstanding(unit: Unit, now: datetime, limit: int | None = None) -> list[Out
     )
     if limit is not None:
         query = query.limit(limit)
+    if only is not None:
+        query = query.where(root.id.in_(only))
     rows = db.session.execute(query).all()
     makeup = _latest_makeup_done([r[0] for r in rows])
     today = clock.local(now).date()
@@ -60,6 +94,7 @@ def outstanding(unit: Unit, now: datetime, limit: int | None = None) -> list[Out
         since = assignment.closed_at or exam.closes_at
         result.append(
             OutstandingRow(
+                assignment_id=assignment.id,
                 person=person,
                 unit=member_unit,
                 exam=exam,

@@ -62,10 +62,11 @@ def board():
     first, last = periods.period_from(request.args, today)
     result = build_board(unit, first, last)
     rows = [(row, figure_values(row.figures)) for row in result.rows]
+    first_outstanding, outstanding_count = outstanding.board_outstanding(unit, clock.now(), BOARD_OUTSTANDING_ROWS)
     return render_template(
         "reports/board.html",
-        outstanding=outstanding.outstanding(unit, clock.now(), limit=BOARD_OUTSTANDING_ROWS),
-        outstanding_count=outstanding.count_outstanding(unit),
+        outstanding=first_outstanding,
+        outstanding_count=outstanding_count,
         outstanding_state=outstanding_state,
         result_label=result_label,
         board=result,

@@ -58,6 +58,21 @@ def unit_paths() -> dict[int, str]:
     return {unit_id: path for unit_id, path in _rows("SELECT id, path FROM units")}
 
 
+def outstanding_assignments(unit_id: int) -> set[int]:
+    """The round-0 assignments of everyone not yet 过关 in `unit_id`'s subtree (by the unit at
+    publish): flagged at the test and not cleared."""
+    paths = unit_paths()
+    rows = _rows(
+        "SELECT a.id, a.unit_id, a.flagged, a.cleared_at, e.retake_round"
+        " FROM exam_assignments a JOIN exams e ON e.id = a.exam_id"
+    )
+    return {
+        assignment_id
+        for assignment_id, member_unit, flagged, cleared, retake_round in rows
+        if retake_round == 0 and flagged and cleared is None and paths[member_unit].startswith(paths[unit_id])
+    }
+
+
 def figures(unit_id: int, first_week: date, last_week: date, today: date) -> dict:
     """{'total': {...}, 'children': {child_id: {...}}, 'own': {...}, 'weeks': {monday: {...}}}:
     the board of `unit_id` over the weeks first_week..last_week, as raw counts and the rounded

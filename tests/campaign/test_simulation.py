@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -69,14 +70,15 @@ from quiz.schedule import (
     publish_missed,
 )
 from reports import bulletins
-from reports.board import build_board
+from reports.board import build_board, figure_values
 from reports.models import Bulletin
+from reports.outstanding import board_outstanding, outstanding
 from scheduler import runner
 from study import checkins, codes, leave, makeup, practice, readings, sessions
 from study.makeup_models import MakeupItemKind
 from study.models import CheckIn, StudySession
 from study.practice_models import PracticeMode
-from tests.campaign.recompute import compare, figures
+from tests.campaign.recompute import compare, figures, outstanding_assignments
 from tests.conftest import _empty_tables
 
 EXAMPLES = int(os.environ.get("YINGZHI_SIMULATION_EXAMPLES", "3"))
@@ -150,6 +152,8 @@ class Campaign(RuleBasedStateMachine):
         super().__init__()
         db.session.rollback()
         _empty_tables(database_url)
+        for kept in ("yingzhi_board_sums", "yingzhi_board_outstanding"):  # of an earlier run's ids
+            current_app.extensions.pop(kept, None)
         clock.freeze(START)
         self.now = START
         self.scheduler_up = True
@@ -729,6 +733,31 @@ class Campaign(RuleBasedStateMachine):
             unit = db.session.get(Unit, unit.id)
             problems = compare(unit.id, first, last, today, build_board(unit, first, last))
             assert not problems, "\n".join(problems[:20])
+
+    @invariant()
+    def what_a_server_keeps_follows_every_change(self):
+        """What a report server keeps for REPORTS_BOARD_CACHE_SECONDS (the board's sums, and which
+        of everyone not yet 过关 the board lists) is kept across the steps here and must follow
+        every change on the very next board: the kept board equals the board summed afresh, and
+        the kept list equals the list read afresh and the raw rows."""
+        today, now = clock.today(), clock.now()
+        first, last = clock.week_start(clock.local(START).date()), clock.week_start(today)
+        for unit in (self.city, self.east):
+            unit = db.session.get(Unit, unit.id)
+            fresh = build_board(unit, first, last)
+            current_app.config["REPORTS_BOARD_CACHE_SECONDS"] = 3600
+            try:
+                kept = build_board(unit, first, last)
+                rows, count = board_outstanding(unit, now, 20)
+            finally:
+                current_app.config["REPORTS_BOARD_CACHE_SECONDS"] = 0
+            assert [figure_values(r.figures) for r in kept.rows] == [figure_values(r.figures) for r in fresh.rows]
+            assert figure_values(kept.total) == figure_values(fresh.total)
+            expected = outstanding_assignments(unit.id)
+            assert count == len(expected), (count, sorted(expected))
+            listed = [row.assignment_id for row in rows]
+            assert listed == [row.assignment_id for row in outstanding(unit, now, limit=20)]
+            assert set(listed) <= expected and len(listed) == min(20, len(expected))
 
     def teardown(self):
         db.session.rollback()

@@ -81,3 +81,44 @@ def test_a_unit_moved_to_another_district_shows_on_the_very_next_board(app, camp
     after = {row.unit.id: row.figures.assigned for row in build_board(city, W47, W47).rows if not row.own_staff}
     assert after[east.id] == before[east.id] - court_assigned
     assert after[west.id] == before[west.id] + court_assigned
+
+
+def _finding_the_list(log):
+    """The statements that look for everyone not yet 过关 (the count, or the first rows by closing
+    time), not those that read the kept rows by id."""
+    return [
+        s
+        for s in log.statements
+        if "exam_assignments" in s and "cleared_at IS NULL" in s and "exam_assignments_1.id IN" not in s
+    ]
+
+
+def test_the_boards_list_of_everyone_not_yet_passed_is_found_once_per_version_and_read_afresh(app, campaign, login_as):
+    """Which officers the board lists as not yet 过关, and how many, is kept like the sums; the rows
+    themselves are read each time, and a passed retake drops its officer on the very next board."""
+    app.config["REPORTS_BOARD_CACHE_SECONDS"] = 60
+    client = login_as(campaign["east_supervisor"])
+    board = ("/reports/board", {"unit": campaign["east"].id, "from": "2026-11-16", "to": "2026-11-22"})
+    first = client.get(board[0], query_string=board[1]).get_data(as_text=True)
+    assert "张三" in first and "李四" in first
+    with StatementLog(db.engine) as log:
+        again = client.get(board[0], query_string=board[1]).get_data(as_text=True)
+    assert _finding_the_list(log) == [], log.statements
+    assert "张三" in again and "李四" in again
+
+    # A name changes (no result does): the kept rows are read afresh.
+    campaign["c2"].full_name = "李四改"
+    db.session.commit()
+    assert "李四改" in client.get(board[0], query_string=board[1]).get_data(as_text=True)
+
+    # 张三 passes (as a graded retake does): the summary row is recomputed, and the next board
+    # looks for the list again.
+    absentee = ExamAssignment.query.filter_by(exam_id=campaign["e1"].id, user_id=campaign["s3"].id).one()
+    absentee.cleared_at = campaign["e1"].closes_at + timedelta(days=3)
+    db.session.flush()
+    refresh_exam_units(campaign["e1"].id, [absentee.unit_id])
+    db.session.commit()
+    with StatementLog(db.engine) as log:
+        after = client.get(board[0], query_string=board[1]).get_data(as_text=True)
+    assert _finding_the_list(log)
+    assert "张三" not in after and "李四改" in after
