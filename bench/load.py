@@ -225,6 +225,7 @@ class Bench:
             "use_nginx": self.args.nginx,
             "workers": self.args.workers,
             "report_servers": self.args.report_servers,
+            "report_rate": None if self.args.no_report_pacing else servers.REPORT_RATE,
         }
 
     # 3-4. The app --------------------------------------------------------------------------------
@@ -429,24 +430,29 @@ class Bench:
             return
         username, password = built.get("admin", ("admin", "yingzhi2026"))
         admin = sessions.sign_in_many(base, [username], password, concurrency=1)[0]
+        # S6-S8 time the board itself, one session looping it: from the report server, past
+        # nginx's pacing of each session (which S9 keeps, as production does).
+        reports_base = getattr(base, "reports", base)
         for name, path in reports.items():
             if not path or not self.wanted(name):
                 continue
             request = [wrk.Request("GET", path, admin.cookie)]
-            result = self.measure(base, request, 1)
+            result = self.measure(reports_base, request, 1)
             self.rows.append(from_wrk(f"{name} report", 1, result, None, "", note=path))
             if name == "S6":
-                result = self.measure(base, request, 16)
+                result = self.measure(reports_base, request, 16)
                 self.rows.append(from_wrk(f"{name} report", 16, result, None, "", note=path))
         if "S9" in wanted and papers is not None and self.board_path:
-            self.s9(base, answering, papers, admin, insert)
+            supervisors = sessions.sign_in_many(base, [username] * 4, password, concurrency=1)
+            self.s9(base, answering, papers, supervisors, insert)
 
-    def s9(self, base, answering, papers, admin, insert):
+    def s9(self, base, answering, papers, supervisors, insert):
         """S1 at c=16 while 4 connections loop the org-wide board (S8): two wrk processes at once."""
         from concurrent.futures import ThreadPoolExecutor
 
         requests = self.s1_requests(answering, papers)
-        board = [wrk.Request("GET", self.board_path, admin.cookie)]
+        # Four supervisors, a session each, as four people looping their boards would be.
+        board = [wrk.Request("GET", self.board_path, session.cookie) for session in supervisors]
         with ThreadPoolExecutor(2) as pool:
             boards = pool.submit(self.measure, base, board, 4, False, self.args.seconds + 2)
             time.sleep(1)
@@ -454,7 +460,8 @@ class Bench:
             result, board_result = saves.result(), boards.result()
         solo = getattr(self, "s1_solo", None)
         row = from_wrk("S9 autosave + 4 boards", 16, result, solo.rps if solo else None, "S1 solo")
-        row.note = f"boards {board_result.rps:.1f}/s p50 {board_result.p50_ms:.0f} ms"
+        paced = "unpaced" if self.args.no_report_pacing else f"paced {servers.REPORT_RATE} a session"
+        row.note = f"boards {board_result.rps:.1f}/s p50 {board_result.p50_ms:.0f} ms ({paced})"
         self.rows.append(row)
 
     def s5(self, base, officers):
@@ -512,6 +519,11 @@ def parse_args(argv=None):
     parser.add_argument("--postgres-url", default=os.environ.get("YINGZHI_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--servers", type=int, default=1, help="gunicorn app servers (2 or more: behind nginx)")
     parser.add_argument("--nginx", action="store_true", help="put nginx in front even of one server")
+    parser.add_argument(
+        "--no-report-pacing",
+        action="store_true",
+        help="nginx does not pace each session's report requests (deploy/nginx.py REPORT_RATE)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="sync workers per gunicorn (BENCHMARKS.md: 2)")
     parser.add_argument(
         "--report-servers",

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from deploy.nginx import REPORT_RATE
 from deploy.nginx import render as render_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,15 +100,26 @@ def gunicorn(
 
 
 @contextlib.contextmanager
-def nginx(upstreams: list[str], *, port: int | None = None, report_upstreams: list[str] | None = None):
+def nginx(
+    upstreams: list[str],
+    *,
+    port: int | None = None,
+    report_upstreams: list[str] | None = None,
+    report_rate: str | None = REPORT_RATE,
+):
     """Debian's nginx, in the foreground, proxying to `upstreams` ("127.0.0.1:8001", ...) and
-    /reports/ to `report_upstreams` (default: the same)."""
+    /reports/ to `report_upstreams` (default: the same), each session's report requests paced at
+    `report_rate` (None: unpaced) as in production."""
     port = port or free_port()
     prefix = Path(tempfile.mkdtemp(prefix="yingzhi-nginx-"))
     prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) write their temp files here
     (prefix / "logs").mkdir()
     config = render_nginx(
-        listen=f"127.0.0.1:{port}", upstreams=upstreams, prefix=str(prefix), report_upstreams=report_upstreams
+        listen=f"127.0.0.1:{port}",
+        upstreams=upstreams,
+        prefix=str(prefix),
+        report_upstreams=report_upstreams,
+        report_rate=report_rate,
     )
     config_path = prefix / "nginx.conf"
     config_path.write_text(config)
@@ -140,6 +152,15 @@ def _stop(process) -> None:
             process.wait(5)
 
 
+class BaseURL(str):
+    """The URL clients use, carrying the report server's own URL as `reports`."""
+
+    def __new__(cls, url: str, reports: str):
+        made = super().__new__(cls, url)
+        made.reports = reports
+        return made
+
+
 REPORT_SERVER_NICE = 10  # as bin/prod-up runs them
 
 
@@ -152,10 +173,12 @@ def layout(
     use_nginx: bool = False,
     workers: int = 2,
     report_servers: int = 0,
+    report_rate: str | None = REPORT_RATE,
 ):
     """`servers` gunicorn app servers, behind nginx when `use_nginx` (or when there are several,
     or report servers); `report_servers` more, at a lower CPU priority, serving /reports/ (nginx
-    routes it). Yields the URL the load generator should use."""
+    routes it). Yields the URL the load generator should use; its `reports` is the first report
+    server's own URL (past nginx and its pacing), or the same URL when there is none."""
     use_nginx = use_nginx or servers > 1 or report_servers > 0
     env = {"YINGZHI_PROXY_COUNT": "1"} if use_nginx else {}
     with contextlib.ExitStack() as stack:
@@ -167,8 +190,9 @@ def layout(
             for _ in range(report_servers)
         ]
         if not use_nginx:
-            yield bases[0]
+            yield BaseURL(bases[0], bases[0])
             return
         addresses = [base.removeprefix("http://") for base in bases]
         report_addresses = [base.removeprefix("http://") for base in reports] or None
-        yield stack.enter_context(nginx(addresses, report_upstreams=report_addresses))
+        front = stack.enter_context(nginx(addresses, report_upstreams=report_addresses, report_rate=report_rate))
+        yield BaseURL(front, reports[0] if reports else front)

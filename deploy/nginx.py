@@ -10,6 +10,28 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 
 
+REPORT_RATE = "1r/s"
+# A session's report requests beyond the pace: the first REPORT_UNDELAYED go at once (a board and
+# a few drill-downs clicked quickly), up to REPORT_BURST wait their turn, more are refused (429).
+REPORT_UNDELAYED = 4
+REPORT_BURST = 20
+
+
+def _pacing_zone(rate: str | None) -> str:
+    if rate is None:
+        return ""
+    return (
+        f"    limit_req_zone $cookie_yingzhi_session zone=reports_per_session:10m rate={rate};\n"
+        "    limit_req_status 429;"
+    )
+
+
+def _pacing(rate: str | None) -> str:
+    if rate is None:
+        return ""
+    return f"            limit_req zone=reports_per_session burst={REPORT_BURST} delay={REPORT_UNDELAYED};\n"
+
+
 def _servers(addresses: list[str]) -> str:
     return "\n".join(f"        server {address} max_fails=0;" for address in addresses)
 
@@ -21,8 +43,10 @@ def render(
     prefix: str,
     static_root: str | None = None,
     report_upstreams: list[str] | None = None,
+    report_rate: str | None = REPORT_RATE,
 ) -> str:
-    """Fill the template's placeholders; `prefix` holds nginx's pid, logs and temp files."""
+    """Fill the template's placeholders; `prefix` holds nginx's pid, logs and temp files.
+    `report_rate`: each session's pace for report requests past its burst (None: not paced)."""
     if not upstreams:
         raise ValueError("at least one app server is needed")
     return (
@@ -30,6 +54,8 @@ def render(
         .replace("{{LISTEN}}", listen)
         .replace("{{UPSTREAM_SERVERS}}", _servers(upstreams))
         .replace("{{REPORT_SERVERS}}", _servers(report_upstreams or upstreams))
+        .replace("{{REPORTS_PACING_ZONE}}", _pacing_zone(report_rate))
+        .replace("{{REPORTS_PACING}}", _pacing(report_rate))
         .replace("{{PREFIX}}", prefix)
         .replace("{{STATIC_ROOT}}", static_root or str(ROOT / "static"))
     )
@@ -42,6 +68,9 @@ def main():
     parser.add_argument("--reports-upstream", action="append", help="host:port of a report server")
     parser.add_argument("--prefix", required=True)
     parser.add_argument("--static-root")
+    parser.add_argument(
+        "--report-rate", default=REPORT_RATE, help="each session's pace for report requests, e.g. 2r/s; 'none': unpaced"
+    )
     args = parser.parse_args()
     print(
         render(
@@ -50,6 +79,7 @@ def main():
             prefix=args.prefix,
             static_root=args.static_root,
             report_upstreams=args.reports_upstream,
+            report_rate=None if args.report_rate == "none" else args.report_rate,
         )
     )
 

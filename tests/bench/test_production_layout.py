@@ -2,12 +2,15 @@
 refuses to start without its database and key, and on PostgreSQL it serves through nginx from two
 app servers with the scheduler beside them."""
 
+import contextlib
+import http.server
 import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.servers import free_port
+from bench.servers import nginx as nginx_server
 from deploy import nginx as nginx_config
 from tests.support.processes import nice_of
 from tests.support.tools import MISSING
@@ -59,6 +63,68 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
     checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     assert "syntax is ok" in checked.stderr
+
+
+def test_pacing_is_keyed_on_the_apps_session_cookie(app):
+    text = nginx_config.render(listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], prefix="/x")
+    assert f"$cookie_{app.config['SESSION_COOKIE_NAME']} zone=reports_per_session" in text
+    for path in ("/reports/", "/api/v1/reports/"):
+        location = text[text.index(f"location {path} {{") :]
+        assert "limit_req zone=reports_per_session" in location[: location.index("}")]
+    location = text[text.index("location / {") :]
+    assert "limit_req" not in location[: location.index("}")]
+    assert "limit_req" not in nginx_config.render(
+        listen="127.0.0.1:8080", upstreams=["127.0.0.1:8001"], prefix="/x", report_rate=None
+    )
+
+
+@contextlib.contextmanager
+def _answering_ok():
+    """An upstream that answers 200 to anything, standing in for the app servers."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def _timed_gets(base, path, session, count):
+    began = time.perf_counter()
+    for _ in range(count):
+        request = urllib.request.Request(base + path, headers={"Cookie": f"yingzhi_session={session}"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (http://127.0.0.1 only)
+            assert response.status == 200
+    return time.perf_counter() - began
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason=MISSING["nginx"])
+def test_nginx_paces_one_sessions_looped_reports_and_no_one_elses():
+    """The production file, run: a session's first reports go at once; looped, they come one a
+    second (queued, not refused), while another session's report and the same session's other
+    requests do not wait. Unpaced (report_rate=None), the loop is not slowed."""
+    undelayed = nginx_config.REPORT_UNDELAYED + 1
+    with _answering_ok() as upstream, nginx_server([upstream]) as base:
+        assert _timed_gets(base, "/reports/board", "looping", undelayed) < 0.8
+        assert _timed_gets(base, "/reports/board", "looping", 3) > 2.0  # about 1 s each
+        assert _timed_gets(base, "/reports/board", "another", 1) < 0.3
+        assert _timed_gets(base, "/api/v1/attempts", "looping", 5) < 0.5
+    with _answering_ok() as upstream, nginx_server([upstream], report_rate=None) as base:
+        assert _timed_gets(base, "/reports/board", "looping", undelayed + 3) < 0.8
 
 
 def test_prod_up_needs_a_database_and_a_secret_key():
