@@ -44,17 +44,18 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> Se
 
 
 async def sign_in_all(base_url: str, usernames: list[str], password: str, concurrency: int = 8) -> list[Session]:
-    queue = list(reversed(usernames))
-    sessions: dict[str, Session] = {}
+    """A session for each of `usernames`, in order; a name given twice gets two sessions."""
+    queue = list(reversed(list(enumerate(usernames))))
+    sessions: dict[int, Session] = {}
 
     async def worker():
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             while queue:
-                username = queue.pop()
-                sessions[username] = await sign_in(client, username, password)
+                index, username = queue.pop()
+                sessions[index] = await sign_in(client, username, password)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return [sessions[username] for username in usernames]
+    return [sessions[index] for index in range(len(usernames))]
 
 
 def sign_in_many(base_url: str, usernames: list[str], password: str, concurrency: int = 8) -> list[Session]:
