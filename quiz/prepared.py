@@ -226,7 +226,11 @@ def copy_into(attempt_id: int, paper) -> list[dict]:
     """Copy a prepared paper's rows into the attempt's paper items (one INSERT … SELECT) and
     return the items as the page shows them, with their new ids."""
     rows = db.session.execute(_copy_statement(), {"attempt_id": attempt_id, "paper_id": paper.id})
-    ids = dict(rows.all())
+    return shown_items(paper, dict(rows.all()))
+
+
+def shown_items(paper, ids: dict[int, int]) -> list[dict]:
+    """A prepared paper's items as the page shows them, `ids` giving each position's paper item."""
     items = json.loads(paper.paper)
     labels = labels_in(select_locale())
     for item in items:
@@ -234,21 +238,24 @@ def copy_into(attempt_id: int, paper) -> list[dict]:
     return items
 
 
-@functools.cache
-def _copy_statement():
-    columns = (
-        "attempt_id",
-        "position",
-        "question_id",
-        "question_version_id",
-        "category_id",
-        "points",
-        "option_order",
-        "version",
-        "marked",
-    )
-    source = sa.select(
-        sa.bindparam("attempt_id", type_=sa.Integer),
+COPIED_COLUMNS = (
+    "attempt_id",
+    "position",
+    "question_id",
+    "question_version_id",
+    "category_id",
+    "points",
+    "option_order",
+    "version",
+    "marked",
+)
+
+
+def copy_source(attempt_id):
+    """SELECT of the prepared paper `:paper_id`'s rows as the paper items (COPIED_COLUMNS) of
+    `attempt_id`: a bind parameter, or a column of what the SELECT is joined to."""
+    return sa.select(
+        attempt_id,
         PreparedItem.position,
         PreparedItem.question_id,
         PreparedItem.question_version_id,
@@ -258,8 +265,13 @@ def _copy_statement():
         sa.literal(0),
         sa.false(),
     ).where(PreparedItem.paper_id == sa.bindparam("paper_id", type_=sa.Integer))
+
+
+@functools.cache
+def _copy_statement():
+    source = copy_source(sa.bindparam("attempt_id", type_=sa.Integer))
     table = PaperItem.__table__  # a Core statement: with parameters, an ORM one is a bulk insert
-    return sa.insert(table).from_select(columns, source).returning(table.c.position, table.c.id)
+    return sa.insert(table).from_select(COPIED_COLUMNS, source).returning(table.c.position, table.c.id)
 
 
 @functools.cache
