@@ -22,7 +22,8 @@ class ExamUnitSummary(db.Model):
     Retake outcomes are folded in: `passed_after` counts round-0 passes and cleared retakes."""
 
     __tablename__ = "report_exam_units"
-    __table_args__ = (sa.Index("ix_report_exam_units_week_unit", "week_start", "unit_id"),)
+    # The revision too: a board's version (reports.board.data_version) is read from the index alone.
+    __table_args__ = (sa.Index("ix_report_exam_units_week_unit_revision", "week_start", "unit_id", "revision"),)
 
     exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True, index=True)
@@ -46,7 +47,8 @@ class StudyUnitWeek(db.Model):
     unit itself held (reports.summaries defines each figure)."""
 
     __tablename__ = "report_study_weeks"
-    __table_args__ = (sa.Index("ix_report_study_weeks_week_unit", "week_start", "unit_id"),)
+    # The revision too: a board's version (reports.board.data_version) is read from the index alone.
+    __table_args__ = (sa.Index("ix_report_study_weeks_week_unit_revision", "week_start", "unit_id", "revision"),)
 
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
     week_start: Mapped[date] = mapped_column(primary_key=True)

@@ -3,12 +3,13 @@ and again during the evening test need not compete with the officers' saves for 
 under the version of the data they were summed from: a change shows on the very next board
 (issue 13: a stale per-server board once showed 待补考 3 for a minute when the figure was 1)."""
 
+import dataclasses
 from datetime import date, timedelta
 
 import reports.board
 from core.extensions import db
 from quiz.models import ExamAssignment
-from reports.board import build_board, figure_values
+from reports.board import Figures, build_board, figure_values
 from reports.summaries import refresh_exam_units
 from tests.support.statements import StatementLog
 
@@ -123,3 +124,9 @@ def test_the_boards_list_of_everyone_not_yet_passed_is_found_once_per_version_an
         after = client.get(board[0], query_string=board[1]).get_data(as_text=True)
     assert _finding_the_list(log)
     assert "张三" not in after and "李四改" in after
+
+
+def test_the_kept_sums_figures_hold_only_numbers_so_a_shallow_copy_is_a_callers_own():
+    """board_sums hands each caller shallow copies of the kept Figures (reports.board._copied): a
+    field holding a list or a dict would be shared between callers and the cache."""
+    assert {field.type for field in dataclasses.fields(Figures)} <= {"int", "float", int, float}
