@@ -209,3 +209,73 @@ def test_the_job_draws_a_stale_paper_again_and_the_command_prepares_everything(a
         state = start(login_as(officer), exam, expect=(201,))
     assert paper_of(state["id"]) == expected
     assert not [s for s in log.statements if s.startswith("SELECT") and "FROM question_versions" in s]
+
+
+def _one_statement_start(exam, officer, number=1):
+    """quiz.attempts' PostgreSQL start from a prepared paper, run as the start runs it."""
+    from quiz import attempts
+
+    assignment = db.session.scalar(
+        sa.select(ExamAssignment).where(ExamAssignment.exam_id == exam.id, ExamAssignment.user_id == officer.id)
+    )
+    paper = db.session.scalar(
+        sa.select(PreparedPaper).where(PreparedPaper.exam_id == exam.id, PreparedPaper.user_id == officer.id)
+    )
+    now = clock.now()
+    values = {
+        "exam_id": exam.id,
+        "assignment_id": assignment.id,
+        "user_id": officer.id,
+        "number": number,
+        "seed": paper.seed,
+        "started_at": now,
+        "deadline_at": now + timedelta(minutes=30),
+        "max_score": exam.total_points,
+    }
+    given = {f"{attempts.NEW}{name}": value for name, value in values.items()}
+    rows = db.session.execute(attempts._start_with_prepared_paper(), {**given, "paper_id": paper.id}).all()
+    return rows, assignment
+
+
+def test_on_postgresql_a_start_refused_in_its_one_statement_copies_and_marks_nothing(
+    world, bank, is_postgres, frozen_clock
+):
+    """The attempt's INSERT, the paper's copy and the assignment's mark are one statement there: a
+    closed exam or a number already taken refuses the INSERT, and then nothing else is written."""
+    if not is_postgres:
+        pytest.skip("the one-statement start is PostgreSQL's (SQLite has no data-modifying CTEs)")
+    officer = world["east_officer"]
+    exam = publish(make_template(world["east"], bank))
+    prepare_papers(clock.now())
+    db.session.commit()
+
+    rows, assignment = _one_statement_start(exam, officer)
+    db.session.commit()
+    assert len(rows) == 5 and len({row.attempt_id for row in rows}) == 1
+    attempt = db.session.get(Attempt, rows[0].attempt_id)
+    db.session.refresh(assignment)
+    assert assignment.status.value == "in_progress" and assignment.updated_at == attempt.started_at
+    assert sorted(row.item_id for row in rows) == [item_id for item_id, *_ in _items(attempt.id)]
+
+    def written():
+        items = db.session.scalar(sa.select(sa.func.count()).select_from(PaperItem))
+        attempts = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt))
+        return items, attempts, db.session.get(ExamAssignment, assignment.id).updated_at
+
+    before = written()
+    frozen_clock.advance(timedelta(minutes=1))  # a mark now would show as a later updated_at
+    taken, _ = _one_statement_start(exam, officer, number=1)  # the same number again
+    db.session.commit()
+    assert taken == [] and written() == before
+
+    exam.closed_at = clock.now()
+    db.session.commit()
+    closed, _ = _one_statement_start(exam, officer, number=2)
+    db.session.commit()
+    assert closed == [] and written() == before
+
+
+def _items(attempt_id):
+    return db.session.execute(
+        sa.select(PaperItem.id).where(PaperItem.attempt_id == attempt_id).order_by(PaperItem.id)
+    ).all()
