@@ -432,15 +432,14 @@ class Bench:
         admin = sessions.sign_in_many(base, [username], password, concurrency=1)[0]
         # S6-S8 time the board itself, one session looping it: from the report server, past
         # nginx's pacing of each session (which S9 keeps, as production does).
-        reports_base = getattr(base, "reports", base)
         for name, path in reports.items():
             if not path or not self.wanted(name):
                 continue
             request = [wrk.Request("GET", path, admin.cookie)]
-            result = self.measure(reports_base, request, 1)
+            result = self.measure(base.reports, request, 1)
             self.rows.append(from_wrk(f"{name} report", 1, result, None, "", note=path))
             if name == "S6":
-                result = self.measure(reports_base, request, 16)
+                result = self.measure(base.reports, request, 16)
                 self.rows.append(from_wrk(f"{name} report", 16, result, None, "", note=path))
         if "S9" in wanted and papers is not None and self.board_path:
             supervisors = sessions.sign_in_many(base, [username] * 4, password, concurrency=1)

@@ -4,7 +4,6 @@ supervisor do; it used to leave both running."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scheduler.test_processes import env_for, free_port, stop, wait_for_runs
+from tests.scheduler.test_processes import env_for, free_port, start, stop, wait_for_runs
 from tests.support.processes import session_members
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,22 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_bin_demo_hands_its_process_to_bin_serve():
     lines = (ROOT / "bin" / "demo").read_text().strip().splitlines()
     assert lines[-1] == "exec bin/serve"
-
-
-def _start_as_from_a_terminal(command, env):
-    """bin/serve as a terminal or a supervisor starts it: SIGINT not ignored. A suite run in the
-    background (`nohup … &`) hands its children SIGINT ignored, and bash cannot trap a signal
-    ignored at entry, so the script would never see the SIGINT this test sends."""
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 (no threads started yet)
-    )
 
 
 def _healthy(port) -> bool:
@@ -50,9 +33,7 @@ def _healthy(port) -> bool:
 def test_a_signal_to_bin_serve_stops_the_web_server_and_the_scheduler(app, database_url, signum):
     port = free_port()
     flask = str(Path(sys.executable).with_name("flask"))
-    script = _start_as_from_a_terminal(
-        ["bin/serve"], env_for(database_url, FLASK=flask, PORT=str(port), FLASK_DEBUG="1")
-    )
+    script = start(["bin/serve"], env_for(database_url, FLASK=flask, PORT=str(port), FLASK_DEBUG="1"))
     try:
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline and not _healthy(port):

@@ -37,8 +37,18 @@ def env_for(database_url, **extra):
 
 
 def start(command, env):
+    """`command` as a terminal or a supervisor starts it: SIGINT at its default. A suite run in the
+    background (`nohup … &`) hands its children SIGINT ignored, and bash cannot trap a signal
+    ignored at entry, so bin/serve would never see a SIGINT a test sends it."""
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 (no threads started yet)
     )
 
 
