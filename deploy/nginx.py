@@ -26,10 +26,15 @@ def _pacing_zone(rate: str | None) -> str:
     )
 
 
-def _pacing(rate: str | None) -> str:
+def _pacing(rate: str | None, refused: str) -> str:
+    """The pace of one report location; a request refused past the burst is answered by the
+    named location `refused` (the template's @reports_paced_page or @reports_paced_json)."""
     if rate is None:
         return ""
-    return f"            limit_req zone=reports_per_session burst={REPORT_BURST} delay={REPORT_UNDELAYED};\n"
+    return (
+        f"            limit_req zone=reports_per_session burst={REPORT_BURST} delay={REPORT_UNDELAYED};\n"
+        f"            error_page 429 = {refused};\n"
+    )
 
 
 def _servers(addresses: list[str]) -> str:
@@ -55,7 +60,8 @@ def render(
         .replace("{{UPSTREAM_SERVERS}}", _servers(upstreams))
         .replace("{{REPORT_SERVERS}}", _servers(report_upstreams or upstreams))
         .replace("{{REPORTS_PACING_ZONE}}", _pacing_zone(report_rate))
-        .replace("{{REPORTS_PACING}}", _pacing(report_rate))
+        .replace("{{REPORTS_PACING}}", _pacing(report_rate, "@reports_paced_page"))
+        .replace("{{API_REPORTS_PACING}}", _pacing(report_rate, "@reports_paced_json"))
         .replace("{{PREFIX}}", prefix)
         .replace("{{STATIC_ROOT}}", static_root or str(ROOT / "static"))
     )

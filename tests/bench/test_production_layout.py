@@ -4,6 +4,7 @@ app servers with the scheduler beside them."""
 
 import contextlib
 import http.server
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -125,6 +127,44 @@ def test_nginx_paces_one_sessions_looped_reports_and_no_one_elses():
         assert _timed_gets(base, "/api/v1/attempts", "looping", 5) < 0.5
     with _answering_ok() as upstream, nginx_server([upstream], report_rate=None) as base:
         assert _timed_gets(base, "/reports/board", "looping", undelayed + 3) < 0.8
+
+
+def _refused_among_many(base, path, session, count):
+    """`count` report requests of one session at once: the (status, content type, body) of those
+    answered within 3 s (the rest are still queued by the pace)."""
+    answers = []
+
+    def one():
+        request = urllib.request.Request(base + path, headers={"Cookie": f"yingzhi_session={session}"})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 (http://127.0.0.1 only)
+                answers.append((response.status, response.headers["Content-Type"], response.read()))
+        except urllib.error.HTTPError as refused:
+            answers.append((refused.code, refused.headers["Content-Type"], refused.read()))
+        except OSError:
+            pass  # still waiting its turn
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [answer for answer in answers if answer[0] == 429]
+
+
+@pytest.mark.skipif(not os.path.exists(NGINX), reason=MISSING["nginx"])
+def test_a_session_paced_past_its_burst_is_told_so_in_chinese_as_a_page_or_as_json():
+    beyond = nginx_config.REPORT_UNDELAYED + nginx_config.REPORT_BURST + 6
+    with _answering_ok() as upstream, nginx_server([upstream]) as base:
+        pages = _refused_among_many(base, "/reports/board", "page", beyond)
+        answers = _refused_among_many(base, "/api/v1/reports/board", "api", beyond)
+    assert pages and answers
+    for _status, content_type, body in pages:
+        assert content_type == "text/html; charset=utf-8"
+        assert "请稍候" in body.decode("utf-8") and 'lang="zh-CN"' in body.decode("utf-8")
+    for _status, content_type, body in answers:
+        assert content_type == "application/json; charset=utf-8"
+        assert json.loads(body) == {"error": "too_many_requests", "message": "报表请求过于频繁，请等几秒钟再试。"}
 
 
 def test_prod_up_needs_a_database_and_a_secret_key():
