@@ -223,13 +223,15 @@ def revoke_sessions(user: User, now, keep: str | None = None) -> None:
 
 def load_session_user(user_id: int, session_id: str) -> User | None:
     """The user behind a live login session: one query, joined with their unit."""
-    return db.session.scalar(_session_user_query(), {"user_id": user_id, "session_id": session_id})
+    return db.session.scalar(session_user_query(), {"user_id": user_id, "session_id": session_id})
 
 
 @functools.cache
-def _session_user_query():
-    # Built once: every signed-in request runs it, and making the statement cost about a third of
-    # running it.
+def session_user_query():
+    """SELECT the User behind `:user_id` and the live login session `:session_id` (with its unit).
+    A view may add its own first query's columns to it (accounts.access.signs_in_with); the
+    conditions stay these. Built once: every signed-in request runs it, and making the statement
+    costs about a third of running it."""
     return (
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)

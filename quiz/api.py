@@ -6,17 +6,17 @@ An expired sign-in answers 401 JSON (accounts.access), so the page keeps its que
 after the officer signs in again.
 """
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from accounts.access import signed_in
+from accounts.access import signed_in, signs_in_with
 from core import clock
 from core.closed_book import ensure_closed_book, shows_answer_keys
 from core.db import reads_before_writes
 from core.extensions import db
 from core.inputs import json_body
 from core.openapi import operation
-from quiz import attempts, exam_list
+from quiz import attempts, exam_list, first_reads
 from quiz.api_schemas import ATTEMPT, EXAMS, LEAVE, LEFT, RESULT, SAVE, SAVED
 
 bp = Blueprint("quiz_api", __name__, url_prefix="/api/v1")
@@ -35,6 +35,25 @@ def list_exams():
     )
 
 
+def _read_with_sign_in(read):
+    """An accounts.access.signs_in_with loader: `read(user_id, login_session_id, **view_args)`
+    gives (user, what the view reads first), kept for the view on flask.g."""
+
+    def loader(user_id, login_session_id):
+        user, facts = read(user_id, login_session_id, **request.view_args)
+        g.read_at_sign_in = (user_id, facts)
+        return user
+
+    return loader
+
+
+def _read_at_sign_in():
+    """What the sign-in lookup read for this view; None if it read nothing for whoever is signed
+    in now (a remembered phone signs its holder in after that lookup found no one)."""
+    kept = g.pop("read_at_sign_in", None)
+    return kept[1] if kept is not None and kept[0] == current_user.id else None
+
+
 @bp.post("/exams/<int:exam_id>/attempts")
 @operation(
     "Start a test, or resume my open attempt; returns the paper (never the answers)",
@@ -42,10 +61,11 @@ def list_exams():
     description="409: not open yet, closed, or no attempts left.",
 )
 @reads_before_writes
+@signs_in_with(_read_with_sign_in(first_reads.signed_in_start_facts))
 @signed_in
 def start_attempt(exam_id):
     now = clock.now()
-    started = attempts.start(current_user, exam_id, now)
+    started = attempts.start(current_user, exam_id, now, facts=_read_at_sign_in())
     state = attempts.started_state(started, now)  # a prepared paper: in hand, no query
     db.session.commit()
     if state is None:
@@ -65,9 +85,10 @@ def start_attempt(exam_id):
     "410: the deadline and its grace have passed; nothing was saved.",
 )
 @reads_before_writes
+@signs_in_with(_read_with_sign_in(first_reads.signed_in_save_facts))
 @signed_in
 def save_answer(attempt_id, item_id):
-    saved = attempts.save_answer(current_user, attempt_id, item_id, json_body(), clock.now())
+    saved = attempts.save_answer(current_user, attempt_id, item_id, json_body(), clock.now(), row=_read_at_sign_in())
     db.session.commit()
     return jsonify(saved)
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload, make_transient_to_detached
+from sqlalchemy.orm import make_transient_to_detached
 
 from accounts.models import User
 from core.db import take_write_lock
@@ -22,8 +22,8 @@ from core.errors import Conflict, Gone, NotFound, ValidationFailed
 from core.extensions import db
 from core.i18n import select_locale
 from question_bank.answers import LETTERS
-from question_bank.models import QuestionType, QuestionVersion
-from quiz import prepared
+from question_bank.models import QuestionType
+from quiz import first_reads, prepared
 from quiz.models import AssignmentStatus, Attempt, Exam, ExamAssignment, FinishReason, PaperItem
 from quiz.papers import RECENT_PAPERS, attempt_seed, draw_paper, to_displayed, to_original
 from quiz.prepared import shown_question
@@ -79,49 +79,6 @@ def open_attempt(assignment: ExamAssignment) -> Attempt | None:
     )
 
 
-def _start_facts(user: User, exam_id: int):
-    """What a start decides on, in one query: the officer's assignment and its exam, the attempts
-    used, the open attempt (if any) and the prepared paper (quiz.prepared) if still usable."""
-    return db.session.execute(_start_facts_query(), {"user_id": user.id, "exam_id": exam_id}).first()
-
-
-@functools.cache
-def _start_facts_query():
-    # Built once: a start is the request thousands send in the same second, and making the
-    # statement costs about as much as running it.
-    user_id, exam_id = sa.bindparam("user_id", type_=sa.Integer), sa.bindparam("exam_id", type_=sa.Integer)
-    used = (
-        sa.select(sa.func.coalesce(sa.func.max(Attempt.number), 0))
-        .where(Attempt.assignment_id == ExamAssignment.id)
-        .scalar_subquery()
-    )
-    open_id = (
-        sa.select(Attempt.id)
-        .where(Attempt.assignment_id == ExamAssignment.id, Attempt.finished_at.is_(None))
-        .order_by(Attempt.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    paper = prepared.PreparedPaper
-    return (
-        sa.select(
-            ExamAssignment,
-            Exam,
-            used.label("used"),
-            open_id.label("open_attempt_id"),
-            paper.id,
-            paper.seed,
-            paper.paper,
-            prepared.still_usable(user_id).label("paper_usable"),
-        )
-        .join(Exam, Exam.id == ExamAssignment.exam_id)
-        .outerjoin(paper, sa.and_(paper.exam_id == ExamAssignment.exam_id, paper.user_id == ExamAssignment.user_id))
-        .where(ExamAssignment.exam_id == exam_id, ExamAssignment.user_id == user_id)
-        # The officer and the exam's unit are not needed to start: not joined in (loaded if ever read).
-        .options(lazyload(ExamAssignment.user), lazyload(Exam.scope_unit))
-    )
-
-
 @functools.cache
 def _mark_in_progress():
     table = ExamAssignment.__table__  # a Core statement: with parameters, an ORM one is a bulk update
@@ -146,12 +103,14 @@ def start_or_resume(user: User, exam_id: int, now: datetime) -> tuple[Attempt, b
     return started.attempt, started.created
 
 
-def start(user: User, exam_id: int, now: datetime) -> Started:
+def start(user: User, exam_id: int, now: datetime, facts=None) -> Started:
     """The officer's open attempt, or a new one if the window is open and attempts remain. The
     caller commits. Two starts at once cannot both create: (assignment, number) is unique, and
     the loser resumes the winner's attempt. A first attempt takes the paper prepared at
-    publishing when there is one still valid (quiz.prepared); otherwise the paper is drawn now."""
-    facts = _start_facts(user, exam_id)
+    publishing when there is one still valid (quiz.prepared); otherwise the paper is drawn now.
+    `facts`: quiz.first_reads.start_facts as read with the sign-in lookup in this transaction, if it was."""
+    if facts is None:
+        facts = first_reads.start_facts(user.id, exam_id)
     if facts is None:
         raise NotFound(_l("This test is not assigned to you."))
     assignment, exam = facts.ExamAssignment, facts.Exam
@@ -250,9 +209,9 @@ ATTEMPT_VALUES = ("exam_id", "assignment_id", "user_id", "number", "seed", "star
 def _insert_attempt(prefix: str = ""):
     """INSERT … SELECT FROM the exam while it is not closed and the attempt number is free: the
     close re-check, the replayed tap and the insert in one statement, RETURNING the new id (none
-    when refused). Built once, as _start_facts_query. (The dialects' ON CONFLICT inserts are not
-    cached by SQLAlchemy, so NOT EXISTS stands in; (assignment, number) stays unique for the race
-    it cannot see on PostgreSQL.)"""
+    when refused). Built once, as quiz.first_reads builds its reads. (The dialects' ON CONFLICT
+    inserts are not cached by SQLAlchemy, so NOT EXISTS stands in; (assignment, number) stays
+    unique for the race it cannot see on PostgreSQL.)"""
     table, exams = Attempt.__table__, Exam.__table__
     given = {name: sa.bindparam(prefix + name, type_=table.c[name].type) for name in ATTEMPT_VALUES[1:]}
     taken = (
@@ -410,26 +369,14 @@ def _validate(qtype: QuestionType, option_count: int, blank_count: int, response
     raise ValidationFailed(_l("The request could not be understood."))
 
 
-def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: datetime) -> dict:
+def save_answer(user: User, attempt_id: int, item_id: int, data: dict, now: datetime, row=None) -> dict:
     """Save one answer (and/or the marked-for-review flag). One SELECT for the item and its
     attempt, one conditional UPDATE: it writes only while the attempt is unfinished, within its
     deadline plus grace, and (when the page sent one) at the version the page last saw, so two
-    racing tabs cannot both win. The caller commits."""
-    row = db.session.execute(
-        sa.select(
-            PaperItem.option_order,
-            PaperItem.version,
-            Attempt.user_id,
-            Attempt.finished_at,
-            Attempt.deadline_at,
-            QuestionVersion.type,
-            QuestionVersion.options,
-            QuestionVersion.answer,
-        )
-        .join(Attempt, Attempt.id == PaperItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == PaperItem.question_version_id)
-        .where(PaperItem.id == item_id, PaperItem.attempt_id == attempt_id)
-    ).first()
+    racing tabs cannot both win. The caller commits. `row`: the SELECT's row as read with the
+    sign-in lookup in this transaction (quiz.first_reads), if it was."""
+    if row is None:
+        row = first_reads.save_facts(attempt_id, item_id)
     if row is None or row.user_id != user.id:
         raise NotFound(_l("This question is not in your paper."))
     _refuse_closed(row.finished_at, row.deadline_at, now)
